@@ -259,6 +259,45 @@ class DocsBuilderStandInTest {
         assertEquals(0, skipped.exit, skipped::toString);
     }
 
+    @Test
+    void spawnedChildAndSleepLeaveATreeToKill() throws Exception {
+        Path record = tmp.resolve("tree/record.json");
+        Map<String, String> env = Map.of("STANDIN_RECORD", record.toString(), "STANDIN_SPAWN_CHILD", "1",
+                "STANDIN_SLEEP_SECONDS", "60");
+        ProcessBuilder pb = builder(repo, env).redirectErrorStream(true);
+        Path out = tmp.resolve("tree-stdout.txt");
+        pb.redirectOutput(out.toFile());
+        Process p = pb.start();
+        try {
+            Path childPidFile = Path.of(record + ".child-pid");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.exists(childPidFile) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(Files.exists(childPidFile), "no child pid file");
+            long javaPid = Long.parseLong(Files.readString(Path.of(record + ".pid")).trim());
+            long childPid = Long.parseLong(Files.readString(childPidFile).trim());
+            if (!StandInLauncher.windows()) {
+                // exec in the launcher: the launched process is the java process itself
+                assertEquals(p.pid(), javaPid);
+            }
+            ProcessHandle child = ProcessHandle.of(childPid).orElseThrow();
+            assertTrue(child.isAlive());
+            assertEquals(javaPid, child.parent().map(ProcessHandle::pid).orElse(-1L));
+            while (!Files.readString(out).contains("Sleeping 60 s") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(Files.readString(out).contains("Sleeping 60 s"), "output is flushed before sleeping");
+            child.destroyForcibly();
+            p.destroyForcibly();
+            assertTrue(child.onExit().get(10, TimeUnit.SECONDS) != null);
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------- support
 
     private void writeCrossLinkDocs(String link) throws IOException {
@@ -282,6 +321,21 @@ class DocsBuilderStandInTest {
 
     /** Runs the launcher in {@code cwd} with a clean environment: PATH, hermetic git, temp HOME/XDG_DATA_HOME. */
     private Result run(Path cwd, Map<String, String> env, String... args) throws Exception {
+        ProcessBuilder pb = builder(cwd, env, args);
+        Path out = Files.createTempFile(tmp, "stdout", ".txt");
+        Path err = Files.createTempFile(tmp, "stderr", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError("stand-in timed out: " + Files.readString(out));
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private ProcessBuilder builder(Path cwd, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
         if (StandInLauncher.windows()) {
             command.addAll(List.of("cmd.exe", "/c"));
@@ -300,17 +354,7 @@ class DocsBuilderStandInTest {
         pe.put("XDG_DATA_HOME", tmp.resolve("data").toString());
         pe.put("LOCALAPPDATA", tmp.resolve("data").toString());
         pe.putAll(env);
-        Path out = Files.createTempFile(tmp, "stdout", ".txt");
-        Path err = Files.createTempFile(tmp, "stderr", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError("stand-in timed out: " + Files.readString(out));
-        }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        return pb;
     }
 
     private static final class Result {
