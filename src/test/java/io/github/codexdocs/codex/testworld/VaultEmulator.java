@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -156,7 +157,8 @@ public final class VaultEmulator extends LoopbackServer {
 
     /**
      * Serves TLS with a self-signed certificate for {@code 127.0.0.1} and {@code localhost}, made by the JDK's
-     * {@code keytool} in {@code workDir}; clients trust {@link #caCertificatePem()}.
+     * {@code keytool} in {@code workDir} (its PEM written as {@code keytool -exportcert -rfc} would); clients
+     * trust {@link #caCertificatePem()}.
      */
     public static VaultEmulator startHttps(OidcIssuer issuer, GitHubTokenRegistry tokens, Path workDir) {
         try {
@@ -169,13 +171,15 @@ public final class VaultEmulator extends LoopbackServer {
                     "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
                     "-storetype", "PKCS12", "-keystore", keyStore.toString(),
                     "-storepass", new String(password), "-keypass", new String(password));
-            keytool("-exportcert", "-rfc", "-alias", "vault", "-keystore", keyStore.toString(),
-                    "-storepass", new String(password), "-file", pem.toString());
-
             KeyStore store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(keyStore)) {
                 store.load(in, password);
             }
+            // what "keytool -exportcert -rfc" writes, without starting another JVM
+            Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, new byte[] {'\n'})
+                            .encodeToString(store.getCertificate("vault").getEncoded())
+                    + "\n-----END CERTIFICATE-----\n");
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(store, password);
             SSLContext tls = SSLContext.getInstance("TLS");
