@@ -65,7 +65,11 @@ public final class VaultEmulator extends LoopbackServer {
             return new Fault(Kind.DELAY, 0, -1, delay, Endpoint.ANY);
         }
 
-        /** Closes the connection without any reply. */
+        /**
+         * Closes the connection without any reply. One drop hits one request: java.net.http (and Apache
+         * HttpClient's default retry strategy) silently retry an idempotent GET once, so queue two drops for a
+         * read to surface as an {@code IOException}; a login POST is not retried.
+         */
         public static Fault drop() {
             return new Fault(Kind.DROP, 0, -1, Duration.ZERO, Endpoint.ANY);
         }
