@@ -1,0 +1,44 @@
+package io.github.codexdocs.codex.docsbuilder;
+
+import io.github.codexdocs.codex.CodexException;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The environment docs-builder runs with: the parent's, less the credentials it has no use for, plus the
+ * variables the user configured, plus (when one was obtained) the GitHub token.
+ */
+public final class ChildEnvironment {
+    /** Credentials of the CI job that docs-builder must never see. */
+    static final Set<String> WITHHELD = Set.of(
+            "ACTIONS_ID_TOKEN_REQUEST_URL",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+            "ACTIONS_RUNTIME_TOKEN",
+            "VAULT_TOKEN");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private ChildEnvironment() {
+    }
+
+    /**
+     * @param parent        the environment of the Maven process
+     * @param configured    the user's {@code environmentVariables}; a null value means empty
+     * @param tokenVariable the name docs-builder reads the token from; it is removed from the inherited
+     *                      environment so that a build without a token has no token variable at all
+     */
+    public static Map<String, String> of(Map<String, String> parent, Map<String, String> configured,
+                                         String tokenVariable) {
+        Map<String, String> child = new TreeMap<>(parent);
+        child.keySet().removeIf(name -> WITHHELD.contains(name) || name.equals(tokenVariable));
+        configured.forEach((name, value) -> {
+            if (name == null || !NAME.matcher(name).matches()) {
+                throw new CodexException("<environmentVariables> has an invalid variable name '" + name
+                        + "': use letters, digits and underscores, not starting with a digit.");
+            }
+            child.put(name, value == null ? "" : value);
+        });
+        return child;
+    }
+}

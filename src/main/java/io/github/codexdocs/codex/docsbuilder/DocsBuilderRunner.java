@@ -1,0 +1,146 @@
+package io.github.codexdocs.codex.docsbuilder;
+
+import io.github.codexdocs.codex.BuildLog;
+import io.github.codexdocs.codex.CodexException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Forks docs-builder, relays its output line by line as it arrives, and stops it together with every process it
+ * started when it runs past its time limit, when the waiting thread is interrupted or when Maven itself is stopped
+ * (Ctrl+C, a cancelled CI job).
+ */
+public final class DocsBuilderRunner {
+    private static final Duration GRACE = Duration.ofSeconds(3);
+
+    private final BuildLog log;
+
+    public DocsBuilderRunner(BuildLog log) {
+        this.log = log;
+    }
+
+    /** The exit code and, when docs-builder printed one, its closing summary. */
+    public record Result(int exitCode, Optional<BuildSummary> summary) {
+    }
+
+    /**
+     * @param timeout how long docs-builder may run; zero or negative for no limit
+     */
+    public Result run(Path executable, List<String> arguments, Path workingDirectory, Map<String, String> environment,
+                      Duration timeout) {
+        List<String> command = new ArrayList<>();
+        command.add(executable.toString());
+        command.addAll(arguments);
+        log.info("Running " + CommandLines.display(command));
+
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workingDirectory.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new CodexException("Could not start docs-builder " + executable + " (" + e.getMessage()
+                    + "); check that it is an executable for this platform.");
+        }
+        Thread stopOnExit = new Thread(() -> stopTree(process), "codex-stop-docs-builder");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        try {
+            closeQuietly(process);
+            AtomicReference<BuildSummary> summary = new AtomicReference<>();
+            Thread relay = new Thread(() -> relay(process, summary), "codex-docs-builder-output");
+            relay.setDaemon(true);
+            relay.start();
+            boolean finished = timeout.isZero() || timeout.isNegative()
+                    ? waitFor(process)
+                    : process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                stopTree(process);
+                relay.join(GRACE.toMillis());
+                throw new CodexException("docs-builder did not finish within " + timeout.toSeconds()
+                        + " seconds and was stopped together with its child processes; raise <timeout> (codex.timeout)"
+                        + " or set it to 0 for no limit.");
+            }
+            // Output may still be in the pipe; a grandchild that inherited it must not hold the build forever.
+            relay.join(GRACE.toMillis());
+            return new Result(process.exitValue(), Optional.ofNullable(summary.get()));
+        } catch (InterruptedException e) {
+            stopTree(process);
+            Thread.currentThread().interrupt();
+            throw new CodexException("The build was interrupted; docs-builder and its child processes were stopped.");
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        }
+    }
+
+    /** docs-builder reads nothing from standard input; closing it makes a prompt fail instead of hang. */
+    private static void closeQuietly(Process process) {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException ignored) {
+            // the process has already gone
+        }
+    }
+
+    private static boolean waitFor(Process process) throws InterruptedException {
+        process.waitFor();
+        return true;
+    }
+
+    private void relay(Process process, AtomicReference<BuildSummary> summary) {
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String raw;
+            while ((raw = reader.readLine()) != null) {
+                OutputLine line = OutputLine.classify(raw);
+                switch (line.kind()) {
+                    case WORKFLOW_COMMAND -> log.raw(line.text());
+                    case WARNING -> log.warn(line.text());
+                    case ERROR -> log.error(line.text());
+                    default -> {
+                        BuildSummary.parse(line.text()).ifPresent(summary::set);
+                        log.info(line.text());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            log.debug("Stopped reading docs-builder's output: " + e.getMessage());
+        }
+    }
+
+    /** Stops the process and all its descendants: politely first, then forcibly after a grace period. */
+    static void stopTree(Process process) {
+        List<ProcessHandle> tree = new ArrayList<>();
+        process.descendants().forEach(tree::add);
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        for (ProcessHandle handle : tree) {
+            long left = deadline - System.nanoTime();
+            try {
+                handle.onExit().get(Math.max(left, 0), TimeUnit.NANOSECONDS);
+            } catch (Exception stillRunning) {
+                handle.descendants().forEach(ProcessHandle::destroyForcibly);
+                handle.destroyForcibly();
+            }
+        }
+    }
+}

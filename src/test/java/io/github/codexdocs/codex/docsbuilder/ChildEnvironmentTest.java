@@ -1,0 +1,54 @@
+package io.github.codexdocs.codex.docsbuilder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.codexdocs.codex.CodexException;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChildEnvironmentTest {
+    private static final Map<String, String> PARENT = Map.of(
+            "PATH", "/usr/bin",
+            "GITHUB_ACTIONS", "true",
+            "ACTIONS_ID_TOKEN_REQUEST_URL", "https://example/token?x",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "request-secret",
+            "ACTIONS_RUNTIME_TOKEN", "runtime-secret",
+            "VAULT_TOKEN", "hvs.secret",
+            "GITHUB_TOKEN", "ghs_inherited");
+
+    @Test
+    void credentialsAndTheTokenVariableAreWithheld() {
+        Map<String, String> child = ChildEnvironment.of(PARENT, Map.of(), "GITHUB_TOKEN");
+        assertEquals(Map.of("PATH", "/usr/bin", "GITHUB_ACTIONS", "true"), child);
+    }
+
+    @Test
+    void anotherTokenVariableNameIsWithheldInstead() {
+        Map<String, String> child = ChildEnvironment.of(PARENT, Map.of(), "DOCS_TOKEN");
+        assertEquals("ghs_inherited", child.get("GITHUB_TOKEN"));
+        assertFalse(child.containsKey("VAULT_TOKEN"));
+    }
+
+    @Test
+    void configuredVariablesAreAddedAndNullMeansEmpty() {
+        Map<String, String> configured = new HashMap<>();
+        configured.put("THEME", "dark");
+        configured.put("_EMPTY1", null);
+        Map<String, String> child = ChildEnvironment.of(PARENT, configured, "GITHUB_TOKEN");
+        assertEquals("dark", child.get("THEME"));
+        assertEquals("", child.get("_EMPTY1"));
+    }
+
+    @Test
+    void invalidNamesAreRejectedWithoutTheirValue() {
+        for (String name : new String[] {"1ABC", "A-B", "A B", "", "Ä"}) {
+            CodexException e = assertThrows(CodexException.class,
+                    () -> ChildEnvironment.of(PARENT, Map.of(name, "secret-value"), "GITHUB_TOKEN"));
+            assertEquals("<environmentVariables> has an invalid variable name '" + name
+                    + "': use letters, digits and underscores, not starting with a digit.", e.getMessage());
+        }
+    }
+}

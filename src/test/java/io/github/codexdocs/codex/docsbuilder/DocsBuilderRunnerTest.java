@@ -1,0 +1,126 @@
+package io.github.codexdocs.codex.docsbuilder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.codexdocs.codex.BuildLog;
+import io.github.codexdocs.codex.CodexException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DocsBuilderRunnerTest {
+    @TempDir
+    Path dir;
+
+    /** Records what the runner reports, with the time each line arrived. */
+    static final class RecordingLog implements BuildLog {
+        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        final List<Long> times = Collections.synchronizedList(new ArrayList<>());
+
+        private void add(String line) {
+            lines.add(line);
+            times.add(System.nanoTime());
+        }
+
+        public void debug(String m) {
+            add("DEBUG " + m);
+        }
+
+        public void info(String m) {
+            add("INFO " + m);
+        }
+
+        public void warn(String m) {
+            add("WARN " + m);
+        }
+
+        public void error(String m) {
+            add("ERROR " + m);
+        }
+
+        public void raw(String line) {
+            add("RAW " + line);
+        }
+    }
+
+    private final RecordingLog log = new RecordingLog();
+
+    private DocsBuilderRunner.Result run(Duration timeout, String... steps) {
+        List<String> command = ScriptedChild.javaCommand();
+        List<String> args = new ArrayList<>(command.subList(1, command.size()));
+        args.addAll(List.of(steps));
+        return new DocsBuilderRunner(log).run(Path.of(command.get(0)), args, dir,
+                Map.of("PATH", System.getenv().getOrDefault("PATH", ""), "ONLY_THIS", "yes"), timeout);
+    }
+
+    @Test
+    void linesAreClassifiedAndTheSummaryKept() {
+        DocsBuilderRunner.Result result = run(Duration.ZERO,
+                "print:\u001b[32minfo \u001b[0m::Cat:: hello",
+                "print:\u001b[33mwarn \u001b[0m::Cat:: careful",
+                "print:\u001b[31merror\u001b[0m::Cat:: broken",
+                "print:::error file=a.md,line=1::broken",
+                "print:\t1 Errors / 1 Warnings / 0 Hints",
+                "exit:1");
+        assertEquals(1, result.exitCode());
+        assertEquals(Optional.of(new BuildSummary(1, 1, 0)), result.summary());
+        assertTrue(log.lines.get(0).startsWith("INFO Running " + Path.of(System.getProperty("java.home"), "bin", "java")));
+        assertEquals(List.of("INFO ::Cat:: hello", "WARN ::Cat:: careful", "ERROR ::Cat:: broken",
+                "RAW ::error file=a.md,line=1::broken", "INFO \t1 Errors / 1 Warnings / 0 Hints"),
+                log.lines.subList(1, log.lines.size()));
+    }
+
+    @Test
+    void theChildGetsExactlyTheGivenEnvironment() {
+        run(Duration.ZERO, "env:ONLY_THIS", "env:HOME");
+        assertTrue(log.lines.contains("INFO ONLY_THIS=yes"));
+        assertTrue(log.lines.contains("INFO HOME=null"));
+    }
+
+    @Test
+    void outputArrivesBeforeTheChildEnds() {
+        run(Duration.ZERO, "print:before", "sleep:1500", "print:after");
+        long before = log.times.get(log.lines.indexOf("INFO before"));
+        long after = log.times.get(log.lines.indexOf("INFO after"));
+        assertTrue(after - before >= 1_000_000_000L, "the first line waited for the second");
+    }
+
+    @Test
+    void manyLinesAreAllRelayed() {
+        DocsBuilderRunner.Result result = run(Duration.ZERO, "lines:20000", "exit:0");
+        assertEquals(0, result.exitCode());
+        assertEquals(20001, log.lines.size());
+    }
+
+    @Test
+    void timeoutStopsTheChildAndItsDescendants() throws Exception {
+        Path pid = dir.resolve("pid");
+        Path grandchild = dir.resolve("grandchild");
+        CodexException e = assertThrows(CodexException.class,
+                () -> run(Duration.ofSeconds(2), "pid:" + pid, "spawn:" + grandchild, "sleep:600000"));
+        assertEquals("docs-builder did not finish within 2 seconds and was stopped together with its child processes;"
+                + " raise <timeout> (codex.timeout) or set it to 0 for no limit.", e.getMessage());
+        for (Path file : List.of(pid, grandchild)) {
+            Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(Files.readString(file)));
+            assertFalse(process.isPresent() && process.get().isAlive(), file + " survived");
+        }
+    }
+
+    @Test
+    void anExecutableThatCannotStartSaysSo() {
+        Path notABinary = dir.resolve("docs-builder");
+        CodexException e = assertThrows(CodexException.class,
+                () -> new DocsBuilderRunner(log).run(notABinary, List.of(), dir, Map.of(), Duration.ZERO));
+        assertTrue(e.getMessage().startsWith("Could not start docs-builder " + notABinary), e.getMessage());
+    }
+}

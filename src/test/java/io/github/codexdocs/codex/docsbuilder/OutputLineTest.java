@@ -1,0 +1,46 @@
+package io.github.codexdocs.codex.docsbuilder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.codexdocs.codex.docsbuilder.OutputLine.Kind;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class OutputLineTest {
+    @Test
+    void levelsAreReadAfterColourCodesAreRemoved() {
+        assertEquals(new OutputLine(Kind.INFO, "::Elastic.Markdown:: Building 3 files"),
+                OutputLine.classify("\u001b[32minfo \u001b[0m::Elastic.Markdown:: Building 3 files"));
+        assertEquals(new OutputLine(Kind.WARNING, "::Elastic.Markdown:: deprecated"),
+                OutputLine.classify("\u001b[33mwarn \u001b[0m::Elastic.Markdown:: deprecated"));
+        assertEquals(new OutputLine(Kind.ERROR, "::Elastic.Markdown:: broken link"),
+                OutputLine.classify("\u001b[31merror\u001b[0m::Elastic.Markdown:: broken link"));
+        assertEquals(new OutputLine(Kind.ERROR, "::Program:: crashed"),
+                OutputLine.classify("\u001b[1;31mfail \u001b[0m::Program:: crashed"));
+    }
+
+    @Test
+    void workflowCommandsKeepTheirTextAndMayBeIndented() {
+        assertEquals(new OutputLine(Kind.WORKFLOW_COMMAND, "::error file=index.md,line=3::broken link"),
+                OutputLine.classify("::error file=index.md,line=3::broken link"));
+        assertEquals(new OutputLine(Kind.WORKFLOW_COMMAND, "  ::warning::x"), OutputLine.classify("  ::warning::x"));
+    }
+
+    @Test
+    void anyOtherLineIsInformation() {
+        assertEquals(new OutputLine(Kind.INFO, "\t0 Errors / 1 Warnings / 2 Hints"),
+                OutputLine.classify("\t0 Errors / 1 Warnings / 2 Hints"));
+        assertEquals(new OutputLine(Kind.INFO, "Unrecognized option '--bogus'"),
+                OutputLine.classify("Unrecognized option '--bogus'"));
+        assertEquals(new OutputLine(Kind.INFO, "warning: not a level word"),
+                OutputLine.classify("warning: not a level word"));
+    }
+
+    @Test
+    void theSummaryLineIsParsed() {
+        assertEquals(Optional.of(new BuildSummary(2, 1, 0)), BuildSummary.parse("\t2 Errors / 1 Warnings / 0 Hints"));
+        assertEquals(Optional.of(new BuildSummary(1, 1, 1)), BuildSummary.parse("1 Error / 1 Warning / 1 Hint"));
+        assertEquals(Optional.empty(), BuildSummary.parse("Found 2 Errors / 1 Warnings / 0 Hints in total"));
+        assertEquals("2 Errors / 1 Warnings / 0 Hints", new BuildSummary(2, 1, 0).toString());
+    }
+}

@@ -1,0 +1,236 @@
+package io.github.codexdocs.codex.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.codexdocs.codex.testworld.docsbuilder.StandInLauncher;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** Real Maven builds of the scenarios in {@code src/it} running {@code codex:build} against the docs-builder stand-in. */
+class BuildGoalIT {
+    private static Path standInBin;
+
+    @BeforeAll
+    static void installStandIn() throws IOException {
+        standInBin = Path.of(System.getProperty("codex.it.work", "target/it"), "bin").toAbsolutePath();
+        Files.createDirectories(standInBin);
+        StandInLauncher.install(standInBin);
+    }
+
+    private static Scenario scenario(String name) {
+        Scenario scenario = Scenario.of(name).onPath(standInBin);
+        return scenario.env("STANDIN_RECORD", scenario.directory().resolve("record.json").toString());
+    }
+
+    private static JsonNode record(Scenario.Build build) throws IOException {
+        Path file = build.directory().resolve("record.json");
+        assertTrue(Files.isRegularFile(file), "docs-builder did not run: no " + file);
+        return new ObjectMapper().readTree(file.toFile());
+    }
+
+    private static List<String> args(JsonNode record) {
+        List<String> args = new ArrayList<>();
+        record.path("args").forEach(a -> args.add(a.asText()));
+        return args;
+    }
+
+    @Test
+    void directGoalBuildsTheDocsWithDefaults() throws IOException {
+        Scenario.Build build = scenario("direct-goal").run("codex:build").succeeded()
+                .logContains("[INFO] Running " + standInBin.resolve("docs-builder") + " --output ")
+                .logContains("Documentation built in ")
+                .logLacks("--path-prefix");
+        Path output = build.directory().resolve("target/docs/html");
+        assertTrue(Files.isRegularFile(output.resolve("index.html")));
+        assertTrue(Files.isRegularFile(output.resolve("links.json")));
+        JsonNode record = record(build);
+        assertEquals(List.of("--output", output.toString()), args(record));
+        assertEquals(build.directory().toString(), record.path("cwd").asText());
+    }
+
+    @Test
+    void sitePhaseRunsTheGoalThroughItsDefaultBinding() throws IOException {
+        Scenario.Build build = scenario("site-phase").run("site").succeeded()
+                .logContains("--- codex:" + System.getProperty("codex.it.pluginVersion") + ":build (default) @ site-phase ---")
+                .logContains("Documentation built in ");
+        assertTrue(Files.isRegularFile(build.directory().resolve("target/docs/html/index.html")));
+    }
+
+    @Test
+    void skipRunsNothing() {
+        Scenario.Build build = scenario("skip").property("codex.skip", "true").run("codex:build").succeeded()
+                .logContains("[INFO] Skipping docs-builder (codex.skip=true).")
+                .logLacks("Running ");
+        assertFalse(Files.exists(build.directory().resolve("record.json")));
+    }
+
+    @Test
+    void everyOptionReachesTheCommandLine() throws IOException {
+        Scenario.Build build = scenario("options").run("codex:build").succeeded();
+        Path dir = build.directory();
+        JsonNode record = record(build);
+        assertEquals(List.of("--path", dir.resolve("docs").toString(),
+                "--output", dir.resolve("target/site-html").toString(),
+                "--path-prefix", "/custom/prefix",
+                "--strict",
+                "--exporters", "html,linkmetadata",
+                "--force", "--canonical-base-url", "https://www.elastic.co/docs"), args(record));
+        assertEquals(dir.resolve("docs").toString(), record.path("cwd").asText());
+        assertTrue(Files.isRegularFile(dir.resolve("target/site-html/links.json")));
+    }
+
+    @Test
+    void configuredVariablesReachTheChildAndCredentialsDoNot() throws IOException {
+        Scenario.Build build = scenario("environment-variables")
+                .env("ACTIONS_ID_TOKEN_REQUEST_URL", "http://127.0.0.1:9/token?x=1")
+                .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "fake-request-token-for-env-test")
+                .env("VAULT_TOKEN", "hvs.fake-vault-token-for-env-test")
+                .env("GITHUB_TOKEN", "ghs_inherited-token-must-not-pass")
+                .run("codex:build").succeeded()
+                .logLacks("dark");
+        JsonNode env = record(build).path("env");
+        assertEquals("dark", env.path("DOCS_THEME").asText());
+        assertEquals("", env.path("EMPTY_ONE").asText("missing"));
+        List<String> names = new ArrayList<>();
+        record(build).path("envNames").forEach(n -> names.add(n.asText()));
+        for (String withheld : List.of("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "VAULT_TOKEN",
+                "GITHUB_TOKEN")) {
+            assertFalse(names.contains(withheld), withheld + " reached docs-builder");
+        }
+        assertTrue(names.contains("PATH"));
+    }
+
+    @Test
+    void invalidVariableNameFailsNamingTheKeyOnly() {
+        scenario("invalid-environment-key").run("codex:build").failed()
+                .logContains("<environmentVariables> has an invalid variable name 'BAD-NAME'")
+                .logLacks("value-that-must-not-be-printed")
+                .logLacks("Running ");
+    }
+
+    @Test
+    void buildErrorsFailWithTheSummary() {
+        scenario("build-errors").env("STANDIN_ERRORS", "2").run("codex:build").failed()
+                .logContains("[ERROR] ")
+                .logContains("docs-builder failed with exit code 1 (the build has errors): 2 Errors / 0 Warnings / 0 Hints;"
+                        + " fix the problems reported above.");
+    }
+
+    @Test
+    void warningsAreRelayedAsWarnings() {
+        scenario("build-errors").env("STANDIN_WARNINGS", "1").run("codex:build").succeeded()
+                .logContains("[WARNING] ::")
+                .logLacks("\u001b[");
+    }
+
+    @Test
+    void usageErrorFailsExplainingIt() {
+        scenario("usage-error").run("codex:build").failed()
+                .logContains("--bogus")
+                .logContains("docs-builder failed with exit code 2 (command-line usage error); check <arguments>");
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void timeoutKillsTheWholeProcessTree() throws Exception {
+        Scenario scenario = scenario("timeout").env("STANDIN_SLEEP_SECONDS", "120").env("STANDIN_SPAWN_CHILD", "1");
+        long started = System.nanoTime();
+        Scenario.Build build = scenario.run("codex:build").failed()
+                .logContains("docs-builder did not finish within 3 seconds and was stopped together with its child"
+                        + " processes; raise <timeout> (codex.timeout) or set it to 0 for no limit.");
+        assertTrue(System.nanoTime() - started < 100_000_000_000L, "the build waited for docs-builder to end");
+        Path record = build.directory().resolve("record.json");
+        for (String suffix : List.of(".pid", ".child-pid")) {
+            long pid = Long.parseLong(Files.readString(Path.of(record + suffix)).trim());
+            Optional<ProcessHandle> process = ProcessHandle.of(pid);
+            assertFalse(process.isPresent() && process.get().isAlive(), "process " + pid + " (" + suffix + ") survived");
+        }
+    }
+
+    @Test
+    void missingExecutableSaysWhereItLooked() {
+        Scenario.Build build = scenario("missing-executable").run("codex:build").failed();
+        build.logContains("docs-builder executable " + build.directory().resolve("bin/no-such-docs-builder")
+                + " does not exist; install docs-builder or set <executable> (codex.executable) to its absolute path.");
+    }
+
+    @Test
+    void executableNotOnPathListsThePathSearched() {
+        scenario("executable-not-on-path").run("codex:build").failed()
+                .logContains("docs-builder executable 'docs-builder-not-installed' was not found on PATH (" + standInBin)
+                .logContains("install docs-builder or set <executable> (codex.executable) to its absolute path.");
+    }
+
+    @Test
+    void successWithoutLinksJsonFails() {
+        scenario("nothing-built").githubActions("push", "{}").run("codex:build").failed()
+                .logContains("docs-builder exited successfully but built nothing (no links.json in ")
+                .logContains("holds a docset.yml or _docset.yml and that it is inside a git checkout.");
+    }
+
+    @Test
+    void outputIsRelayedAsItArrives() {
+        Scenario.Build build = scenario("streaming").env("STANDIN_PAUSE_MS", "4000")
+                .env("STANDIN_LINES", "first line before the pause").run("codex:build").succeeded();
+        // Maven's own clock: the line before the pause must be logged well before the closing summary.
+        build.logContains("first line before the pause");
+        assertTrue(build.secondsBetween("first line before the pause", "Errors / ") >= 3,
+                "the first line was not relayed before the pause ended:\n" + build.log());
+    }
+
+    @Test
+    void pullRequestPrefix() throws IOException {
+        Scenario.Build build = scenario("path-prefix-pull-request")
+                .githubActions("pull_request", "{\"pull_request\":{\"number\":42}}").run("codex:build").succeeded();
+        assertPrefix(build, "/_preview/elastic/docs-example/pull/42");
+    }
+
+    @Test
+    void pushPrefix() throws IOException {
+        Scenario.Build build = scenario("path-prefix-push").githubActions("push", "{}")
+                .env("GITHUB_REF_NAME", "feature/x").run("codex:build").succeeded();
+        assertPrefix(build, "/_preview/elastic/docs-example/tree/feature/x");
+    }
+
+    @Test
+    void workflowDispatchPrefix() throws IOException {
+        Scenario.Build build = scenario("path-prefix-workflow-dispatch").githubActions("workflow_dispatch", "{}")
+                .run("codex:build").succeeded();
+        assertPrefix(build, "/_preview/elastic/docs-example/tree/main");
+    }
+
+    @Test
+    void mergeGroupPrefixComesFromTheQueuedPullRequest() throws IOException {
+        Scenario.Build build = scenario("path-prefix-merge-group").githubActions("merge_group",
+                "{\"merge_group\":{\"head_ref\":\"refs/heads/gh-readonly-queue/main/pr-17-0123abcd\"}}")
+                .run("codex:build").succeeded();
+        assertPrefix(build, "/_preview/elastic/docs-example/pull/17");
+    }
+
+    @Test
+    void unsupportedEventFailsNamingItAndTheSetting() {
+        scenario("path-prefix-unsupported-event").githubActions("schedule", "{}").run("codex:build").failed()
+                .logContains("unsupported GitHub event 'schedule'")
+                .logContains("set <pathPrefix> (codex.pathPrefix)")
+                .logLacks("Running ");
+    }
+
+    private static void assertPrefix(Scenario.Build build, String prefix) throws IOException {
+        List<String> args = args(record(build));
+        int at = args.indexOf("--path-prefix");
+        assertTrue(at >= 0, "no --path-prefix in " + args);
+        assertEquals(prefix, args.get(at + 1));
+    }
+}

@@ -1,0 +1,234 @@
+package io.github.codexdocs.codex.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.maven.shared.invoker.DefaultInvocationRequest;
+import org.apache.maven.shared.invoker.DefaultInvoker;
+import org.apache.maven.shared.invoker.InvocationRequest;
+import org.apache.maven.shared.invoker.InvocationResult;
+import org.apache.maven.shared.invoker.MavenInvocationException;
+
+/**
+ * One integration-test scenario: a copy of {@code src/it/<name>} (plus the shared docset in {@code src/it/_docset}
+ * when the scenario has no {@code docs/} of its own), built by a real Maven through maven-invoker with an
+ * environment the test controls entirely: every GitHub Actions, runner and Vault variable of the machine running
+ * the tests is removed, so the scenarios behave the same inside a real Actions job.
+ */
+final class Scenario {
+    private static final AtomicInteger RUNS = new AtomicInteger();
+    private static final Path SOURCES = Path.of(System.getProperty("codex.it.sources", "src/it"));
+    private static final Path WORK = Path.of(System.getProperty("codex.it.work", "target/it"));
+
+    private final String name;
+    private final Path directory;
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private final List<String> properties = new ArrayList<>();
+    private boolean debug;
+
+    private Scenario(String name, Path directory) {
+        this.name = name;
+        this.directory = directory;
+    }
+
+    /** Copies the scenario into a fresh folder under {@code target/it} and makes it a git checkout. */
+    static Scenario of(String name) {
+        Path source = SOURCES.resolve(name);
+        assertTrue(Files.isDirectory(source), "no scenario folder " + source);
+        Path directory = WORK.resolve(name + "-" + RUNS.incrementAndGet()).toAbsolutePath();
+        Scenario scenario = new Scenario(name, directory);
+        try {
+            deleteRecursively(directory);
+            copy(source, directory);
+            if (!Files.isDirectory(directory.resolve("docs"))) {
+                copy(SOURCES.resolve("_docset"), directory.resolve("docs"));
+            }
+            if (!Files.exists(directory.resolve("no-git"))) {
+                Files.createDirectories(directory.resolve(".git"));
+            }
+            Path pom = directory.resolve("pom.xml");
+            Files.writeString(pom, Files.readString(pom)
+                    .replace("@project.version@", System.getProperty("codex.it.pluginVersion")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        scenario.environment.putAll(baseEnvironment());
+        scenario.environment.put("XDG_DATA_HOME", directory.resolve("data").toString());
+        return scenario;
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    Scenario env(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
+    Scenario property(String name, String value) {
+        properties.add("-D" + name + "=" + value);
+        return this;
+    }
+
+    Scenario debug() {
+        this.debug = true;
+        return this;
+    }
+
+    /** Puts the directory in front of {@code PATH}. */
+    Scenario onPath(Path binDirectory) {
+        environment.put("PATH", binDirectory + File.pathSeparator + environment.getOrDefault("PATH", ""));
+        return this;
+    }
+
+    /** Simulates a GitHub Actions job: sets the variables the plugin reads, for the given event. */
+    Scenario githubActions(String event, String eventPayloadJson) {
+        env("GITHUB_ACTIONS", "true");
+        env("CI", "true");
+        env("GITHUB_EVENT_NAME", event);
+        env("GITHUB_REPOSITORY", "elastic/docs-example");
+        env("GITHUB_REF_NAME", "main");
+        env("GITHUB_REF", "refs/heads/main");
+        env("GITHUB_WORKFLOW_REF", "elastic/docs-example/.github/workflows/docs.yml@refs/heads/main");
+        Path payload = directory.resolve("event.json");
+        write(payload, eventPayloadJson);
+        env("GITHUB_EVENT_PATH", payload.toString());
+        return this;
+    }
+
+    Build run(String... goals) {
+        StringBuilder log = new StringBuilder();
+        List<Long> arrivals = new ArrayList<>();
+        InvocationRequest request = new DefaultInvocationRequest();
+        request.setBaseDirectory(directory.toFile());
+        request.setPomFile(directory.resolve("pom.xml").toFile());
+        request.setGoals(new ArrayList<>(List.of(goals)));
+        request.setBatchMode(true);
+        request.setDebug(debug);
+        request.setShellEnvironmentInherited(false);
+        request.setTimeoutInSeconds(300);
+        request.setOutputHandler(line -> append(log, arrivals, line));
+        request.setErrorHandler(line -> append(log, arrivals, line));
+        request.setMavenOpts("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        request.addArgs(properties);
+        environment.forEach(request::addShellEnvironment);
+        DefaultInvoker invoker = new DefaultInvoker();
+        invoker.setMavenHome(new File(System.getProperty("codex.it.mavenHome")));
+        invoker.setLocalRepositoryDirectory(new File(System.getProperty("codex.it.localRepository")));
+        invoker.setWorkingDirectory(directory.toFile());
+        try {
+            InvocationResult result = invoker.execute(request);
+            String text = log.toString();
+            write(directory.resolve("build.log"), text);
+            if (result.getExecutionException() != null) {
+                throw new AssertionError("Maven could not be run for " + name, result.getExecutionException());
+            }
+            return new Build(result.getExitCode(), text, List.copyOf(arrivals), directory);
+        } catch (MavenInvocationException e) {
+            throw new AssertionError("Maven could not be run for " + name, e);
+        }
+    }
+
+    private static synchronized void append(StringBuilder log, List<Long> arrivals, String line) {
+        log.append(line).append('\n');
+        arrivals.add(System.nanoTime());
+    }
+
+    /** The result of a scenario's Maven build. */
+    record Build(int exitCode, String log, List<Long> arrivals, Path directory) {
+        Build succeeded() {
+            assertEquals(0, exitCode, () -> "expected the build to succeed:\n" + log);
+            return this;
+        }
+
+        Build failed() {
+            assertEquals(1, exitCode, () -> "expected the build to fail:\n" + log);
+            return this;
+        }
+
+        Build logContains(String text) {
+            assertTrue(log.contains(text), () -> "expected the log to contain\n  " + text + "\nbut it was:\n" + log);
+            return this;
+        }
+
+        /** Seconds between the arrival of the first log line containing {@code first} and the first containing {@code then}. */
+        double secondsBetween(String first, String then) {
+            List<String> lines = log.lines().toList();
+            return (arrival(lines, then) - arrival(lines, first)) / 1e9;
+        }
+
+        private long arrival(List<String> lines, String text) {
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains(text)) {
+                    return arrivals.get(i);
+                }
+            }
+            throw new AssertionError("no log line contains " + text + ":\n" + log);
+        }
+
+        Build logLacks(String text) {
+            assertTrue(!log.contains(text), () -> "expected the log not to contain\n  " + text + "\nbut it was:\n" + log);
+            return this;
+        }
+    }
+
+    /** The machine's environment less everything a CI job or Vault could have put there. */
+    private static Map<String, String> baseEnvironment() {
+        Map<String, String> base = new LinkedHashMap<>();
+        System.getenv().forEach((key, value) -> {
+            boolean ciSpecific = key.startsWith("GITHUB_") || key.startsWith("ACTIONS_") || key.startsWith("RUNNER_")
+                    || key.startsWith("VAULT_") || key.startsWith("STANDIN_") || key.equals("CI")
+                    || key.equals("MAVEN_OPTS") || key.equals("MAVEN_ARGS") || key.equals("XDG_DATA_HOME");
+            if (!ciSpecific) {
+                base.put(key, value);
+            }
+        });
+        return base;
+    }
+
+    static void write(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+
+    static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : (Iterable<Path>) files.sorted((a, b) -> b.compareTo(a))::iterator) {
+                Files.delete(file);
+            }
+        }
+    }
+}
