@@ -1,0 +1,188 @@
+package io.github.codexdocs.codex.testworld;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.codexdocs.codex.testworld.docsbuilder.LinkIndexRepo;
+import io.github.codexdocs.codex.testworld.docsbuilder.StandInLauncher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The docs-builder stand-in fetching the codex link index from {@link GitSmartHttpServer} with its GitHub URLs. */
+class GitSmartHttpServerStandInTest {
+
+    private static final String DOCSET = String.join("\n",
+            "project: 'Test docs'",
+            "registry: internal",
+            "cross_links:",
+            "  - platform-observability-team      # inherits 'internal'",
+            "  - public://elasticsearch",
+            "toc:",
+            "  - file: index.md",
+            "");
+
+    @TempDir
+    static Path shared;
+    static Path launcher;
+
+    @TempDir
+    Path tmp;
+    Path repo;
+    GitHubTokenRegistry tokens;
+    GitSmartHttpServer server;
+
+    @BeforeAll
+    static void installLauncher() {
+        launcher = StandInLauncher.install(shared.resolve("bin"));
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Map<String, String> setupEnv = LinkIndexRepo.hermeticGitEnv(tmp.resolve("setup-home"));
+        Path root = tmp.resolve("repos");
+        Files.createDirectories(root.resolve("elastic"));
+        LinkIndexRepo.createBare(root.resolve("elastic/codex-link-index.git"),
+                Map.of("platform-observability-team", List.of("runbooks/index.md")), setupEnv);
+        tokens = new GitHubTokenRegistry();
+        server = GitSmartHttpServer.start(root, tokens);
+
+        repo = tmp.resolve("repo");
+        Files.createDirectories(repo.resolve("docs"));
+        LinkIndexRepo.git(repo, setupEnv, "init", "-q");
+        Files.writeString(repo.resolve("docs/docset.yml"), DOCSET, StandardCharsets.UTF_8);
+        Files.writeString(repo.resolve("docs/index.md"), "# Home page\n\n"
+                + "[Runbook](platform-observability-team://runbooks/index.md) and "
+                + "[ES](elasticsearch://reference/index.md).\n", StandardCharsets.UTF_8);
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    @Test
+    void validTokenResolvesTheCrossLink() throws Exception {
+        String token = tokens.mint(Duration.ofHours(1));
+
+        Result r = run(Map.of("GITHUB_ACTIONS", "true", "GITHUB_TOKEN", token));
+
+        assertEquals(0, r.exit, r::toString);
+        assertFalse(r.stdout.contains(token), r::toString);
+        assertFalse(r.stdout.contains("Failed to fetch link index registry"), r::toString);
+        String index = Files.readString(repo.resolve(".artifacts/docs/html/index.html"));
+        assertTrue(index.contains("<a href=\"https://codex.elastic.dev/r/platform-observability-team/runbooks/\">"
+                + "Runbook</a>"), index);
+        assertTrue(server.authenticatedRequestCount() >= 2, server.requestLog()::toString);
+        assertTrue(server.usersSeen().contains("oauth2"), server.usersSeen()::toString);
+        assertFalse(server.sawOutsideAuthorization(token), server.requestLog()::toString);
+        // docs-builder stores the token URL in the checkout's config; the rewrite happens only when git runs
+        String config = Files.readString(tmp.resolve("data/elastic/docs-builder/codex-link-index/.git/config"));
+        assertTrue(config.contains(LinkIndexRepo.tokenUrl(token)), config);
+    }
+
+    @Test
+    void withoutTokenTheFetchFailsAndTheCrossLinkIsAnError() throws Exception {
+        Result r = run(Map.of("GITHUB_ACTIONS", "true"));
+
+        assertEquals(1, r.exit, r::toString);
+        assertTrue(r.stdout.contains("Failed to fetch link index registry from "
+                + "https://github.com/elastic/codex-link-index"), r::toString);
+        assertTrue(r.stdout.contains("could not read Username for 'http://github.com': terminal prompts disabled"),
+                r::toString);
+        assertTrue(r.stdout.contains("'runbooks/index.md' is not a valid link in the 'platform-observability-team'"
+                + " cross link index: "), r::toString);
+        assertEquals(0, server.authenticatedRequestCount());
+        assertTrue(server.rejectedReasons().contains("no credentials"), server.rejectedReasons()::toString);
+    }
+
+    @Test
+    void revokedTokenFailsTheFetch() throws Exception {
+        String token = tokens.mint(Duration.ofHours(1));
+        tokens.revoke(token);
+
+        Result r = run(Map.of("GITHUB_ACTIONS", "true", "GITHUB_TOKEN", token));
+
+        assertEquals(1, r.exit, r::toString);
+        assertTrue(r.stdout.contains("Failed to fetch link index registry"), r::toString);
+        assertTrue(r.stdout.contains("Authentication failed for 'http://github.com/elastic/codex-link-index.git/'"),
+                r::toString);
+        assertFalse(r.stdout.contains(token), r::toString);
+        assertFalse(server.sawOutsideAuthorization(token), server.requestLog()::toString);
+    }
+
+    @Test
+    void sshWithoutGitHubActionsFailsFast() throws Exception {
+        Result r = run(Map.of());
+
+        assertEquals(1, r.exit, r::toString);
+        assertTrue(r.stdout.contains(GitSmartHttpServer.SSH_DISABLED_MESSAGE), r::toString);
+        assertTrue(r.stdout.contains("Failed to fetch link index registry"), r::toString);
+        assertEquals(0, server.requestCount());
+    }
+
+    // ----------------------------------------------------------------------------------------- support
+
+    /** Runs the stand-in in {@code repo} with a clean environment plus {@link GitSmartHttpServer#gitEnvironmentFor}. */
+    private Result run(Map<String, String> env) throws Exception {
+        List<String> command = new ArrayList<>();
+        if (StandInLauncher.windows()) {
+            command.addAll(List.of("cmd.exe", "/c"));
+        }
+        command.add(launcher.toString());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
+        Map<String, String> pe = pb.environment();
+        pe.clear();
+        for (String keep : List.of("PATH", "SystemRoot", "TEMP", "TMP", "LANG")) {
+            if (System.getenv(keep) != null) {
+                pe.put(keep, System.getenv(keep));
+            }
+        }
+        pe.putAll(GitSmartHttpServer.gitEnvironmentFor(server, tmp.resolve("home")));
+        pe.put("XDG_DATA_HOME", tmp.resolve("data").toString());
+        pe.put("LOCALAPPDATA", tmp.resolve("data").toString());
+        pe.putAll(new LinkedHashMap<>(env));
+        Path out = Files.createTempFile(tmp, "stdout", ".txt");
+        Path err = Files.createTempFile(tmp, "stderr", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError("stand-in timed out: " + Files.readString(out));
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static final class Result {
+        final int exit;
+        final String stdout;
+        final String stderr;
+
+        Result(int exit, String stdout, String stderr) {
+            this.exit = exit;
+            this.stdout = stdout;
+            this.stderr = stderr;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+}
