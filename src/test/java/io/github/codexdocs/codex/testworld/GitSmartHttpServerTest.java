@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.codexdocs.codex.testworld.docsbuilder.LinkIndexRepo;
 import io.github.codexdocs.codex.testworld.docsbuilder.StandInLauncher;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -179,14 +180,28 @@ class GitSmartHttpServerTest {
         assertEquals(200, lsRefs.statusCode(), lsRefs.body());
         assertEquals("application/x-git-upload-pack-result", lsRefs.headers().firstValue("Content-Type").orElse(null));
         assertTrue(lsRefs.body().contains(" refs/heads/main"), lsRefs.body());
-        assertEquals(List.of("x-access-token", "x-access-token"), server.usersSeen());
+
+        // the same body chunked, without Content-Length (git does that for requests over http.postBuffer)
+        HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(
+                URI.create(server.baseUrl() + REPO_PATH + "/git-upload-pack"))
+                .header("Authorization", auth)
+                .header("Content-Type", "application/x-git-upload-pack-request")
+                .header("Content-Encoding", "gzip")
+                .header("Git-Protocol", "version=2")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(gz.toByteArray())))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, chunked.statusCode(), chunked.body());
+        assertEquals(lsRefs.body(), chunked.body());
+        assertEquals(List.of("x-access-token", "x-access-token", "x-access-token"), server.usersSeen());
 
         HttpResponse<String> missing = client.send(HttpRequest.newBuilder(
                 URI.create(server.baseUrl() + "elastic/nope.git/info/refs?service=git-upload-pack"))
                 .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, missing.statusCode());
-        assertEquals(3, server.authenticatedRequestCount());
-        assertEquals(4, server.requestCount());
+        assertEquals(4, server.authenticatedRequestCount());
+        assertEquals(5, server.requestCount());
+        assertTrue(server.backendErrors().isEmpty() || server.backendErrors().stream()
+                .allMatch(e -> e.contains("elastic/nope.git")), server.backendErrors()::toString);
     }
 
     // ----------------------------------------------------------------------------------------- support
