@@ -7,6 +7,8 @@ import io.github.codexdocs.codex.docsbuilder.DocsBuilderArguments;
 import io.github.codexdocs.codex.docsbuilder.DocsBuilderExit;
 import io.github.codexdocs.codex.docsbuilder.DocsBuilderRunner;
 import io.github.codexdocs.codex.docsbuilder.ExecutableLocator;
+import io.github.codexdocs.codex.token.BuildToken;
+import io.github.codexdocs.codex.token.TokenOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,11 +20,13 @@ public final class DocsBuild {
     private final BuildLog log;
     private final Map<String, String> environment;
     private final boolean windows;
+    private final BuildToken token;
 
-    public DocsBuild(BuildLog log, Map<String, String> environment, boolean windows) {
+    public DocsBuild(BuildLog log, Map<String, String> environment, boolean windows, BuildToken token) {
         this.log = log;
         this.environment = environment;
         this.windows = windows;
+        this.token = token;
     }
 
     /** What the user configured. */
@@ -43,8 +47,15 @@ public final class DocsBuild {
         DocsBuilderArguments arguments = new DocsBuilderArguments(settings.docsPath(), settings.outputDirectory(),
                 pathPrefix, settings.strict(), settings.exporters(), settings.arguments());
 
-        DocsBuilderRunner.Result result = new DocsBuilderRunner(log).run(executable, arguments.toList(),
-                settings.workingDirectory(), childEnvironment, settings.timeout());
+        TokenOutcome tokenOutcome = token.obtain();
+        tokenOutcome.token().ifPresent(t -> childEnvironment.put(settings.tokenEnvironmentVariable(), t.value()));
+        DocsBuilderRunner.Result result;
+        try {
+            result = new DocsBuilderRunner(log).run(executable, arguments.toList(), settings.workingDirectory(),
+                    childEnvironment, settings.timeout());
+        } finally {
+            token.release(tokenOutcome);
+        }
 
         if (result.exitCode() != 0) {
             throw new CodexException(DocsBuilderExit.failureMessage(result.exitCode(), result.summary(),

@@ -2,22 +2,36 @@ package io.github.codexdocs.codex.maven;
 
 import io.github.codexdocs.codex.CodexException;
 import io.github.codexdocs.codex.DocsBuild;
+import io.github.codexdocs.codex.ci.GitHubActions;
+import io.github.codexdocs.codex.http.HttpSettings;
+import io.github.codexdocs.codex.token.BuildToken;
+import io.github.codexdocs.codex.token.SessionToken;
+import io.github.codexdocs.codex.token.TokenSettings;
 import java.io.File;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
+import javax.inject.Inject;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.settings.crypto.SettingsDecrypter;
+import org.eclipse.aether.SessionData;
 
 /**
  * Builds the documentation with Elastic's docs-builder.
  *
  * <p>docs-builder runs as a child process with its output relayed to the Maven log; the build fails when it exits
  * with a non-zero code or builds nothing. In GitHub Actions the path prefix is derived from the event, as the
- * {@code codex/build} action did.
+ * {@code codex/build} action did, and an ephemeral GitHub token is fetched from Vault through the job's OIDC identity
+ * and given to docs-builder in its environment (never on its command line). A failure to get the token only warns,
+ * unless {@code failOnTokenError} is set.
  */
 @Mojo(name = "build", defaultPhase = LifecyclePhase.SITE, threadSafe = true, requiresProject = true)
 public class BuildMojo extends AbstractMojo {
@@ -79,6 +93,88 @@ public class BuildMojo extends AbstractMojo {
     @Parameter(property = "codex.timeout", defaultValue = "0")
     private int timeout;
 
+    /**
+     * Vault's address, e.g. {@code https://vault.example.com}. When not set, {@code vaultInstance} chooses it.
+     */
+    @Parameter(property = "codex.vaultAddress")
+    private String vaultAddress;
+
+    /**
+     * The Elastic CI Vault to use when {@code vaultAddress} is not set: {@code ci-prod}
+     * ({@code https://vault-ci-prod.elastic.dev}) or {@code ci-dev} ({@code https://vault-ci.dev.elastic.dev}).
+     */
+    @Parameter(property = "codex.vaultInstance", defaultValue = "ci-prod")
+    private String vaultInstance;
+
+    /**
+     * The Vault role to log in with. When not set it is derived from the workflow that runs the build:
+     * {@code token-policy-} and the first 12 hex characters of the SHA-256 of {@code GITHUB_WORKFLOW_REF} up to its
+     * {@code @}.
+     */
+    @Parameter(property = "codex.vaultRole")
+    private String vaultRole;
+
+    /** The audience of the GitHub Actions OIDC token that Vault expects. */
+    @Parameter(property = "codex.oidcAudience", defaultValue = "vault")
+    private String oidcAudience;
+
+    /** Where Vault's JWT auth method is mounted (the part after {@code auth/}). */
+    @Parameter(property = "codex.vaultAuthMount", defaultValue = "github-oidc")
+    private String vaultAuthMount;
+
+    /** The Vault path of the GitHub token; {@code {role}} stands for the role. */
+    @Parameter(property = "codex.vaultSecretPath", defaultValue = "github/token/{role}")
+    private String vaultSecretPath;
+
+    /** The Vault namespace, sent as {@code X-Vault-Namespace}; none when not set. */
+    @Parameter(property = "codex.vaultNamespace")
+    private String vaultNamespace;
+
+    /** A PEM file of certificate authorities trusted for Vault in addition to the JDK's. */
+    @Parameter(property = "codex.vaultCaCertificate")
+    private File vaultCaCertificate;
+
+    /** The environment variable docs-builder receives the token in. */
+    @Parameter(property = "codex.tokenEnvironmentVariable", defaultValue = "GITHUB_TOKEN")
+    private String tokenEnvironmentVariable;
+
+    /**
+     * Fails the build when no token can be fetched in GitHub Actions. By default a failure only warns, and docs-builder
+     * runs without a token, as builds whose docs need none always did.
+     */
+    @Parameter(property = "codex.failOnTokenError", defaultValue = "false")
+    private boolean failOnTokenError;
+
+    /**
+     * Leaves the token alone after the build. Tokens usually come from a cached policy shared by other workflows, and
+     * revoking one breaks them until the cache expires; when this is false, a token that Vault leased to this build
+     * alone (a non-empty {@code lease_id}) is revoked after docs-builder ends.
+     */
+    @Parameter(property = "codex.skipTokenRevoke", defaultValue = "true")
+    private boolean skipTokenRevoke;
+
+    /** The GitHub API used to revoke the token ({@code https://<host>/api/v3} for GitHub Enterprise Server). */
+    @Parameter(property = "codex.githubApiUrl", defaultValue = "https://api.github.com")
+    private String githubApiUrl;
+
+    /** The connect and read timeout of each request of the token fetch, in seconds. */
+    @Parameter(property = "codex.tokenRequestTimeout", defaultValue = "10")
+    private int tokenRequestTimeout;
+
+    /** How long the whole token fetch may take, retries of transient failures included, in seconds. */
+    @Parameter(property = "codex.tokenRetryBudget", defaultValue = "20")
+    private int tokenRetryBudget;
+
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    private MavenSession session;
+
+    private final SettingsDecrypter settingsDecrypter;
+
+    @Inject
+    public BuildMojo(SettingsDecrypter settingsDecrypter) {
+        this.settingsDecrypter = settingsDecrypter;
+    }
+
     @Override
     public void execute() throws MojoFailureException {
         if (skip) {
@@ -95,16 +191,72 @@ public class BuildMojo extends AbstractMojo {
                 exporters == null ? List.of() : exporters,
                 arguments == null ? List.of() : arguments,
                 environmentVariables == null ? Map.of() : environmentVariables,
-                "GITHUB_TOKEN",
+                tokenEnvironmentVariable,
                 Duration.ofSeconds(Math.max(timeout, 0)));
         try {
-            new DocsBuild(new MavenBuildLog(getLog(), System.out), System.getenv(), isWindows()).run(settings);
+            Map<String, String> environment = System.getenv();
+            MavenBuildLog log = new MavenBuildLog(getLog(), System.out);
+            TokenSettings tokenSettings = tokenSettings();
+            HttpSettings http = new HttpSettings(MavenProxies.of(session.getSettings(), settingsDecrypter),
+                    Duration.ofSeconds(tokenRequestTimeout), Duration.ofSeconds(tokenRequestTimeout),
+                    vaultCaCertificate == null ? null : vaultCaCertificate.toPath());
+            BuildToken token = new BuildToken(log, new GitHubActions(environment), tokenSettings, http,
+                    new BuildToken.Policy(failOnTokenError, skipTokenRevoke, githubApiUrl), sessionToken(tokenSettings));
+            new DocsBuild(log, environment, isWindows(), token).run(settings);
         } catch (CodexException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
     }
 
+    private TokenSettings tokenSettings() {
+        if (!VARIABLE_NAME.matcher(tokenEnvironmentVariable).matches()) {
+            throw new CodexException("<tokenEnvironmentVariable> '" + tokenEnvironmentVariable + "' is not a valid"
+                    + " variable name; use letters, digits and underscores, not starting with a digit.");
+        }
+        return new TokenSettings(vaultAddress(), vaultRole, oidcAudience, vaultAuthMount, vaultSecretPath,
+                vaultNamespace, Duration.ofSeconds(Math.max(tokenRetryBudget, 0)));
+    }
+
+    private URI vaultAddress() {
+        String address = vaultAddress;
+        if (address == null || address.isBlank()) {
+            address = switch (vaultInstance.trim().toLowerCase(Locale.ROOT)) {
+                case "ci-prod" -> "https://vault-ci-prod.elastic.dev";
+                case "ci-dev" -> "https://vault-ci.dev.elastic.dev";
+                default -> throw new CodexException("<vaultInstance> '" + vaultInstance + "' is unknown; use ci-prod or"
+                        + " ci-dev, or set <vaultAddress> (codex.vaultAddress).");
+            };
+        }
+        try {
+            URI uri = URI.create(address.trim());
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new CodexException("<vaultAddress> '" + address + "' is not a URL; use one like"
+                    + " https://vault.example.com.");
+        }
+    }
+
+    /**
+     * The token shared by the modules of this Maven session that use the same Vault settings, kept in the session's
+     * data so that it is fetched once, also in parallel builds.
+     */
+    private SessionToken sessionToken(TokenSettings settings) {
+        String key = SessionToken.class.getName() + "|" + settings;
+        SessionData data = session.getRepositorySession().getData();
+        long users = session.getProjects().stream()
+                .filter(p -> p.getBuildPlugins().stream().anyMatch(plugin -> plugin.getKey().equals(PLUGIN_KEY)))
+                .count();
+        data.set(key, null, new SessionToken((int) users));
+        return (SessionToken) data.get(key);
+    }
+
+    private static final String PLUGIN_KEY = "io.github.codexdocs:codex-maven-plugin";
+    private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
     private static boolean isWindows() {
-        return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
     }
 }

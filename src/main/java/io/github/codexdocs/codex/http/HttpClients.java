@@ -1,0 +1,169 @@
+package io.github.codexdocs.codex.http;
+
+import io.github.codexdocs.codex.CodexException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.apache.hc.client5.http.auth.AuthScope;
+import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
+import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Builds the HTTP client every network call of the plugin goes through: Maven's proxies per scheme with their
+ * {@code nonProxyHosts} and credentials, connect and read timeouts, optional extra trusted certificates, redirects
+ * followed, and no automatic retries (callers decide what is worth retrying).
+ *
+ * <p>The HTTP client library is shaded into the plugin together with a silent logger, so that Maven's debug output
+ * ({@code -X}) never shows request headers or bodies, which carry tokens.
+ */
+public final class HttpClients {
+    private HttpClients() {
+    }
+
+    public static CloseableHttpClient create(HttpSettings settings) {
+        Timeout connect = Timeout.of(settings.connectTimeout());
+        Timeout read = Timeout.of(settings.readTimeout());
+        PoolingHttpClientConnectionManagerBuilder connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(connect)
+                        .setSocketTimeout(read)
+                        .build());
+        if (settings.extraTrustedCertificates() != null) {
+            connections.setTlsSocketStrategy(ClientTlsStrategyBuilder.create()
+                    .setSslContext(sslContextTrusting(settings))
+                    .buildClassic());
+        }
+        BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+        for (Proxy proxy : settings.proxies()) {
+            if (proxy.username() != null && !proxy.username().isEmpty()) {
+                credentials.setCredentials(new AuthScope(proxy.host(), proxy.port()), new UsernamePasswordCredentials(
+                        proxy.username(), proxy.password() == null ? new char[0] : proxy.password().toCharArray()));
+            }
+        }
+        return HttpClientBuilder.create()
+                .setConnectionManager(connections.build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(connect)
+                        .setResponseTimeout(read)
+                        .build())
+                .setRoutePlanner(new ProxyRoutePlanner(settings.proxies()))
+                .setDefaultCredentialsProvider(credentials)
+                .setUserAgent("codex-maven-plugin")
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .build();
+    }
+
+    /** Chooses the first proxy that serves the target's scheme and host, or none. */
+    private static final class ProxyRoutePlanner extends DefaultRoutePlanner {
+        private final List<Proxy> proxies;
+
+        ProxyRoutePlanner(List<Proxy> proxies) {
+            super(DefaultSchemePortResolver.INSTANCE);
+            this.proxies = proxies;
+        }
+
+        @Override
+        protected HttpHost determineProxy(HttpHost target, HttpContext context) {
+            for (Proxy proxy : proxies) {
+                if (proxy.serves(target.getSchemeName(), target.getHostName())) {
+                    return new HttpHost("http", proxy.host(), proxy.port());
+                }
+            }
+            return null;
+        }
+    }
+
+    private static SSLContext sslContextTrusting(HttpSettings settings) {
+        try (InputStream pem = Files.newInputStream(settings.extraTrustedCertificates())) {
+            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(pem);
+            if (certificates.isEmpty()) {
+                throw new CertificateException("no certificate");
+            }
+            KeyStore extra = KeyStore.getInstance(KeyStore.getDefaultType());
+            extra.load(null, null);
+            int i = 0;
+            for (Certificate certificate : certificates) {
+                extra.setCertificateEntry("extra-" + i++, certificate);
+            }
+            X509TrustManager both = new EitherTrustManager(List.of(trustManager(extra), trustManager(null)));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {both}, null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new CodexException("Could not read the trusted certificates in " + settings.extraTrustedCertificates()
+                    + "; point <vaultCaCertificate> (codex.vaultCaCertificate) at a PEM file of X.509 certificates.");
+        }
+    }
+
+    private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        return Arrays.stream(factory.getTrustManagers())
+                .filter(X509TrustManager.class::isInstance)
+                .map(X509TrustManager.class::cast)
+                .findFirst()
+                .orElseThrow(() -> new GeneralSecurityException("no X.509 trust manager"));
+    }
+
+    /** Trusts a server that any of its trust managers trusts. */
+    private static final class EitherTrustManager implements X509TrustManager {
+        private final List<X509TrustManager> managers;
+
+        EitherTrustManager(List<X509TrustManager> managers) {
+            this.managers = managers;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            CertificateException last = null;
+            for (X509TrustManager manager : managers) {
+                try {
+                    manager.checkServerTrusted(chain, authType);
+                    return;
+                } catch (CertificateException e) {
+                    last = e;
+                }
+            }
+            throw last;
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            managers.get(managers.size() - 1).checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            List<X509Certificate> all = new ArrayList<>();
+            managers.forEach(m -> all.addAll(List.of(m.getAcceptedIssuers())));
+            return all.toArray(new X509Certificate[0]);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.github.codexdocs.codex.token;
+
+/**
+ * An ephemeral GitHub token read from Vault. Its value is a secret: {@link #toString()} never shows it, and it
+ * reaches docs-builder only through the child's environment.
+ */
+public final class GitHubToken {
+    private final String value;
+    private final String leaseId;
+
+    public GitHubToken(String value, String leaseId) {
+        this.value = value;
+        this.leaseId = leaseId == null ? "" : leaseId;
+    }
+
+    /** The secret itself. */
+    public String value() {
+        return value;
+    }
+
+    /**
+     * Vault's lease id: empty when the token comes from a cached, shared policy (revoking it would break other
+     * workflows), non-empty when this build owns it.
+     */
+    public String leaseId() {
+        return leaseId;
+    }
+
+    public boolean isLeased() {
+        return !leaseId.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "GitHubToken[***" + (isLeased() ? ", leased" : ", cached") + "]";
+    }
+}
