@@ -125,6 +125,7 @@ final class Scenario {
         request.setMavenOpts("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
         request.addArgs(properties);
         environment.forEach(request::addShellEnvironment);
+        request.setUserSettingsFile(settingsFile().toFile());
         DefaultInvoker invoker = new DefaultInvoker();
         invoker.setMavenHome(new File(System.getProperty("codex.it.mavenHome")));
         invoker.setLocalRepositoryDirectory(new File(System.getProperty("codex.it.localRepository")));
@@ -140,6 +141,24 @@ final class Scenario {
         } catch (MavenInvocationException e) {
             throw new AssertionError("Maven could not be run for " + name, e);
         }
+    }
+
+    /**
+     * The scenarios build with their own local repository, holding the plugin under test, so that builds of other
+     * checkouts cannot swap it; everything else is copied from the user's local repository, or else downloaded.
+     */
+    private static synchronized Path settingsFile() {
+        Path file = WORK.resolve("settings.xml").toAbsolutePath();
+        if (!Files.exists(file)) {
+            String userRepository = Path.of(System.getProperty("codex.it.userRepository")).toUri().toString();
+            String repository = "<id>user-local</id><url>" + userRepository + "</url>"
+                    + "<releases><enabled>true</enabled></releases><snapshots><enabled>false</enabled></snapshots>";
+            write(file, "<settings><profiles><profile><id>it</id>"
+                    + "<repositories><repository>" + repository + "</repository></repositories>"
+                    + "<pluginRepositories><pluginRepository>" + repository + "</pluginRepository></pluginRepositories>"
+                    + "</profile></profiles><activeProfiles><activeProfile>it</activeProfile></activeProfiles></settings>");
+        }
+        return file;
     }
 
     private static synchronized void append(StringBuilder log, List<Long> arrivals, String line) {
