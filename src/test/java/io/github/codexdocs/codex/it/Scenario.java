@@ -37,6 +37,7 @@ final class Scenario {
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final List<String> properties = new ArrayList<>();
     private boolean debug;
+    private String threads;
 
     private Scenario(String name, Path directory) {
         this.name = name;
@@ -83,6 +84,12 @@ final class Scenario {
         return this;
     }
 
+    /** Builds the modules in parallel, like {@code -T}. */
+    Scenario threads(int count) {
+        this.threads = Integer.toString(count);
+        return this;
+    }
+
     Scenario debug() {
         this.debug = true;
         return this;
@@ -118,6 +125,9 @@ final class Scenario {
         request.setGoals(new ArrayList<>(List.of(goals)));
         request.setBatchMode(true);
         request.setDebug(debug);
+        if (threads != null) {
+            request.setThreads(threads);
+        }
         request.setShellEnvironmentInherited(false);
         request.setTimeoutInSeconds(300);
         request.setOutputHandler(line -> append(log, arrivals, line));
@@ -196,6 +206,34 @@ final class Scenario {
                 }
             }
             throw new AssertionError("no log line contains " + text + ":\n" + log);
+        }
+
+        /**
+         * Neither the log (but for the {@code ::add-mask::} line, which the Actions runner consumes) nor any file of
+         * the scenario contains any of the secrets.
+         */
+        Build containsNoSecret(List<String> secrets) throws IOException {
+            assertTrue(!secrets.isEmpty());
+            for (String line : log.lines().toList()) {
+                if (line.startsWith("::add-mask::")) {
+                    continue;
+                }
+                for (String secret : secrets) {
+                    assertTrue(!line.contains(secret), () -> "a secret is in the log line: " + line);
+                }
+            }
+            try (Stream<Path> files = Files.walk(directory)) {
+                for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                    if (file.getFileName().toString().equals("build.log")) {
+                        continue; // the log, checked above line by line
+                    }
+                    String content = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                    for (String secret : secrets) {
+                        assertTrue(!content.contains(secret), () -> "a secret is in the file " + file);
+                    }
+                }
+            }
+            return this;
         }
 
         Build logLacks(String text) {

@@ -1,0 +1,235 @@
+package io.github.codexdocs.codex.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.codexdocs.codex.testworld.OidcIssuer;
+import io.github.codexdocs.codex.testworld.VaultEmulator.Endpoint;
+import io.github.codexdocs.codex.testworld.VaultEmulator.Fault;
+import io.github.codexdocs.codex.testworld.docsbuilder.StandInLauncher;
+import io.github.codexdocs.codex.token.VaultRole;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Real Maven builds in a simulated GitHub Actions job fetching the token from the loopback OIDC issuer and Vault. */
+class TokenIT {
+    private static final String NO_PERMISSION_WARNING = "No GitHub token: requesting the GitHub Actions OIDC token"
+            + " failed: ACTIONS_ID_TOKEN_REQUEST_URL is not set, so this job may not request an OIDC token; add"
+            + " `permissions: id-token: write` to the job (or the workflow).";
+    private static Path standInBin;
+
+    private final TokenWorld world = new TokenWorld();
+
+    @BeforeAll
+    static void installStandIn() throws IOException {
+        standInBin = Path.of(System.getProperty("codex.it.work", "target/it"), "bin").toAbsolutePath();
+        Files.createDirectories(standInBin);
+        StandInLauncher.install(standInBin);
+    }
+
+    @AfterEach
+    void stopWorld() {
+        world.close();
+    }
+
+    private static Scenario scenario(String name) {
+        Scenario scenario = Scenario.of(name).onPath(standInBin);
+        return scenario.env("STANDIN_RECORD", scenario.directory().resolve("record.json").toString());
+    }
+
+    private static JsonNode record(Scenario.Build build) throws IOException {
+        return new ObjectMapper().readTree(build.directory().resolve("record.json").toFile());
+    }
+
+    private static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String onlyToken() {
+        assertEquals(1, world.tokens.minted().size(), "tokens minted: " + world.tokens.minted().size());
+        return world.tokens.minted().get(0);
+    }
+
+    @Test
+    void theTokenReachesDocsBuilderInItsEnvironmentOnly() throws IOException {
+        Scenario.Build build = world.job(scenario("token-obtained")).run("codex:build").succeeded()
+                .logContains("[INFO] Obtained a GitHub token from Vault with role " + TokenWorld.ROLE + " (cached).")
+                .containsNoSecret(world.secrets());
+        String token = onlyToken();
+        assertTrue(build.log().startsWith("::add-mask::" + token + "\n")
+                        || build.log().contains("\n::add-mask::" + token + "\n"), "no mask line");
+        assertTrue(build.log().indexOf("::add-mask::") < build.log().indexOf("Obtained a GitHub token"),
+                "the token was masked after other output about it");
+        JsonNode record = record(build);
+        assertEquals(sha256(token), record.path("githubTokenSha256").asText());
+        for (JsonNode arg : record.path("args")) {
+            assertFalse(arg.asText().contains(token));
+        }
+        List<String> names = new java.util.ArrayList<>();
+        record.path("envNames").forEach(n -> names.add(n.asText()));
+        assertFalse(names.contains("ACTIONS_ID_TOKEN_REQUEST_URL"));
+        assertFalse(names.contains("ACTIONS_ID_TOKEN_REQUEST_TOKEN"));
+        assertFalse(names.contains("VAULT_TOKEN"));
+        assertEquals(1, world.issuer.requestCount());
+        assertEquals(2, world.vault.requestCount());
+    }
+
+    @Test
+    void withoutIdTokenPermissionTheBuildWarnsAndRunsWithoutAToken() throws IOException {
+        Scenario.Build build = world.jobWithoutIdToken(scenario("token-no-id-token-permission"))
+                .run("codex:build").succeeded()
+                .logContains("[WARNING] " + NO_PERMISSION_WARNING + " docs-builder runs without a token.")
+                .logContains("::warning title=No GitHub token for docs-builder::" + NO_PERMISSION_WARNING)
+                .logContains("Documentation built in ");
+        assertEquals(1, build.log().split("\\[WARNING\\] No GitHub token", -1).length - 1, "exactly one warning");
+        JsonNode record = record(build);
+        assertTrue(record.path("githubTokenSha256").isNull());
+        assertFalse(record.path("envNames").toString().contains("\"GITHUB_TOKEN\""));
+        assertEquals(0, world.issuer.requestCount() + world.vault.requestCount());
+    }
+
+    @Test
+    void withFailOnTokenErrorAJobWithoutPermissionFailsBeforeDocsBuilder() {
+        Scenario.Build build = world.jobWithoutIdToken(scenario("token-fail-on-error")).run("codex:build").failed()
+                .logContains(NO_PERMISSION_WARNING + " (failOnTokenError is set)")
+                .logLacks("Running ");
+        assertFalse(Files.exists(build.directory().resolve("record.json")));
+    }
+
+    @Test
+    void anUnregisteredRoleWarnsWithTheFixOrFailsWhenAsked() throws IOException {
+        world.vault.registerRole("token-policy-000000000000", OidcIssuer.DEFAULT_WORKFLOW_REF);
+        world.issuer.claim("workflow_ref", "elastic/docs-example/.github/workflows/new.yml@refs/heads/main");
+        String role = VaultRole.fromWorkflowRef("elastic/docs-example/.github/workflows/new.yml").orElseThrow();
+        String message = "No GitHub token: logging in to Vault failed: Vault has no role '" + role + "' (HTTP 400: role \""
+                + role + "\" could not be found); register the token policy for this workflow, or set <vaultRole>"
+                + " (codex.vaultRole) to a registered role.";
+        Scenario.Build warned = world.job(scenario("token-unregistered-role"))
+                .env("GITHUB_WORKFLOW_REF", "elastic/docs-example/.github/workflows/new.yml@refs/heads/main")
+                .run("codex:build").succeeded()
+                .logContains("[WARNING] " + message);
+        assertTrue(record(warned).path("githubTokenSha256").isNull());
+        assertEquals(1, world.vault.requestCount(Endpoint.LOGIN), "a role that cannot exist was retried");
+
+        world.job(scenario("token-unregistered-role"))
+                .env("GITHUB_WORKFLOW_REF", "elastic/docs-example/.github/workflows/new.yml@refs/heads/main")
+                .property("codex.failOnTokenError", "true")
+                .run("codex:build").failed()
+                .logContains(message + " (failOnTokenError is set)")
+                .logLacks("Running ");
+    }
+
+    @Test
+    void vaultUnavailableTwiceThenTheTokenIsFetched() throws IOException {
+        world.vault.enqueueFault(Fault.status(503).on(Endpoint.LOGIN));
+        world.vault.enqueueFault(Fault.status(503).on(Endpoint.LOGIN));
+        Scenario.Build build = world.job(scenario("token-vault-retry")).run("codex:build").succeeded()
+                .logContains("Obtained a GitHub token from Vault")
+                .logLacks("[WARNING]");
+        assertEquals(3, world.vault.requestCount(Endpoint.LOGIN));
+        assertEquals(sha256(onlyToken()), record(build).path("githubTokenSha256").asText());
+    }
+
+    @Test
+    void byDefaultNothingIsRevoked() {
+        world.vault.cached(TokenWorld.ROLE, false);
+        world.job(scenario("token-revoke-off")).run("codex:build").succeeded()
+                .logLacks("Revoked the GitHub token")
+                .logLacks("not revoked");
+        assertEquals(0, world.github.revokeRequestCount());
+        assertTrue(world.tokens.isValid(onlyToken()));
+    }
+
+    @Test
+    void aLeasedTokenIsRevokedAfterDocsBuilder() {
+        world.vault.cached(TokenWorld.ROLE, false);
+        world.job(scenario("token-revoke-leased")).run("codex:build").succeeded()
+                .logContains("[INFO] Revoked the GitHub token.");
+        assertEquals(List.of(onlyToken()), world.github.revokedTokens());
+        assertFalse(world.tokens.isValid(onlyToken()));
+    }
+
+    @Test
+    void aLeasedTokenIsRevokedAfterAFailingDocsBuilderToo() {
+        world.vault.cached(TokenWorld.ROLE, false);
+        world.job(scenario("token-revoke-leased")).env("STANDIN_ERRORS", "1").run("codex:build").failed()
+                .logContains("docs-builder failed with exit code 1")
+                .logContains("[INFO] Revoked the GitHub token.");
+        assertEquals(1, world.github.revokeRequestCount());
+        assertFalse(world.tokens.isValid(onlyToken()));
+    }
+
+    @Test
+    void aCachedSharedTokenIsNotRevoked() {
+        world.job(scenario("token-revoke-cached")).run("codex:build").succeeded()
+                .logContains("[INFO] The GitHub token comes from a cached policy shared with other workflows (no lease),"
+                        + " so it is not revoked.");
+        assertEquals(0, world.github.revokeRequestCount());
+        assertTrue(world.tokens.isValid(onlyToken()));
+    }
+
+    @Test
+    void threeModulesShareOneToken() {
+        world.vault.cached(TokenWorld.ROLE, false);
+        Scenario.Build build = world.job(scenario("token-multi-module")).run("site").succeeded();
+        assertEquals(1, world.issuer.requestCount());
+        assertEquals(1, world.vault.requestCount(Endpoint.LOGIN));
+        assertEquals(1, world.vault.requestCount(Endpoint.READ));
+        assertEquals(2, build.log().split("Reusing this build's GitHub token", -1).length - 1);
+        for (String module : List.of("guide", "reference", "tutorials")) {
+            assertTrue(Files.isRegularFile(build.directory().resolve(module + "/target/docs/html/links.json")), module);
+        }
+        assertEquals(1, world.github.revokeRequestCount(), "revoked once, after the last module");
+        assertTrue(build.log().lastIndexOf("Revoked the GitHub token.") > build.log().lastIndexOf("Running "));
+    }
+
+    @Test
+    void threeModulesInParallelShareOneToken() {
+        Scenario.Build build = world.job(scenario("token-multi-module")).threads(3).run("site").succeeded();
+        assertEquals(1, world.issuer.requestCount());
+        assertEquals(2, world.vault.requestCount());
+        for (String module : List.of("guide", "reference", "tutorials")) {
+            assertTrue(Files.isRegularFile(build.directory().resolve(module + "/target/docs/html/links.json")), module);
+        }
+    }
+
+    @Test
+    void aDebugBuildLeavesNoSecretAnywhere() throws IOException {
+        world.vault.cached(TokenWorld.ROLE, false);
+        world.job(scenario("token-debug-no-secrets")).property("codex.skipTokenRevoke", "false").debug()
+                .run("codex:build").succeeded()
+                .logContains("[DEBUG]")
+                .logContains("Revoked the GitHub token.")
+                .containsNoSecret(world.secrets());
+    }
+
+    @Test
+    void outsideGitHubActionsNoTokenIsFetched() throws IOException {
+        Scenario.Build build = scenario("token-outside-actions")
+                .env("ACTIONS_ID_TOKEN_REQUEST_URL", world.issuer.requestUrl())
+                .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", world.issuer.requestToken())
+                .property("codex.vaultAddress", world.vault.address())
+                .run("codex:build").succeeded()
+                .logContains("[INFO] Not running in GitHub Actions: no GitHub token is fetched, docs-builder reaches"
+                        + " the link index over SSH.");
+        assertEquals(0, world.issuer.requestCount() + world.vault.requestCount());
+        assertTrue(record(build).path("githubTokenSha256").isNull());
+    }
+}
