@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -29,9 +30,15 @@ public final class DocsBuilderRunner {
         this.log = log;
     }
 
-    /** The exit code and, when docs-builder printed one, its closing summary. */
-    public record Result(int exitCode, Optional<BuildSummary> summary) {
+    /**
+     * The exit code, the closing summary when docs-builder printed one, and whether it reported that it could not
+     * fetch the codex link index.
+     */
+    public record Result(int exitCode, Optional<BuildSummary> summary, boolean linkIndexFetchFailed) {
     }
+
+    /** What docs-builder prints when the link index fetch fails. */
+    static final String LINK_INDEX_FETCH_FAILED = "Failed to fetch link index registry";
 
     /**
      * @param timeout how long docs-builder may run; zero or negative for no limit
@@ -62,7 +69,8 @@ public final class DocsBuilderRunner {
         try {
             closeQuietly(process);
             AtomicReference<BuildSummary> summary = new AtomicReference<>();
-            Thread relay = new Thread(() -> relay(process, summary), "codex-docs-builder-output");
+            AtomicBoolean linkIndexFailed = new AtomicBoolean();
+            Thread relay = new Thread(() -> relay(process, summary, linkIndexFailed), "codex-docs-builder-output");
             relay.setDaemon(true);
             relay.start();
             boolean finished = timeout.isZero() || timeout.isNegative()
@@ -77,7 +85,7 @@ public final class DocsBuilderRunner {
             }
             // Output may still be in the pipe; a grandchild that inherited it must not hold the build forever.
             relay.join(GRACE.toMillis());
-            return new Result(process.exitValue(), Optional.ofNullable(summary.get()));
+            return new Result(process.exitValue(), Optional.ofNullable(summary.get()), linkIndexFailed.get());
         } catch (InterruptedException e) {
             stopTree(process);
             Thread.currentThread().interrupt();
@@ -105,12 +113,15 @@ public final class DocsBuilderRunner {
         return true;
     }
 
-    private void relay(Process process, AtomicReference<BuildSummary> summary) {
+    private void relay(Process process, AtomicReference<BuildSummary> summary, AtomicBoolean linkIndexFailed) {
         try (BufferedReader reader = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String raw;
             while ((raw = reader.readLine()) != null) {
                 OutputLine line = OutputLine.classify(raw);
+                if (line.text().contains(LINK_INDEX_FETCH_FAILED)) {
+                    linkIndexFailed.set(true);
+                }
                 switch (line.kind()) {
                     case WORKFLOW_COMMAND -> log.raw(line.text());
                     case WARNING -> log.warn(line.text());

@@ -202,7 +202,7 @@ public class BuildMojo extends AbstractMojo {
                     vaultCaCertificate == null ? null : vaultCaCertificate.toPath());
             BuildToken token = new BuildToken(log, new GitHubActions(environment), tokenSettings, http,
                     new BuildToken.Policy(failOnTokenError, skipTokenRevoke, githubApiUrl), sessionToken(tokenSettings));
-            new DocsBuild(log, environment, isWindows(), token).run(settings);
+            new DocsBuild(log, environment, System.getProperty("os.name", ""), token).run(settings);
         } catch (CodexException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
@@ -256,7 +256,4 @@ public class BuildMojo extends AbstractMojo {
     private static final String PLUGIN_KEY = "io.github.codexdocs:codex-maven-plugin";
     private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private static boolean isWindows() {
-        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
-    }
 }

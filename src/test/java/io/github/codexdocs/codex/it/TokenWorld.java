@@ -5,7 +5,9 @@ import io.github.codexdocs.codex.testworld.GitHubTokenRegistry;
 import io.github.codexdocs.codex.testworld.OidcIssuer;
 import io.github.codexdocs.codex.testworld.VaultEmulator;
 import io.github.codexdocs.codex.token.VaultRole;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -42,7 +44,11 @@ final class TokenWorld implements AutoCloseable {
     List<String> secrets() {
         List<String> secrets = new ArrayList<>(issuer.issuedJwts());
         secrets.addAll(vault.clientTokens());
-        secrets.addAll(tokens.minted());
+        for (String token : tokens.minted()) {
+            secrets.add(token);
+            // the form git receives it in, as an Authorization header
+            secrets.add(Base64.getEncoder().encodeToString(("x-access-token:" + token).getBytes(StandardCharsets.UTF_8)));
+        }
         secrets.add(issuer.requestToken());
         return secrets;
     }
