@@ -1,7 +1,9 @@
 package io.github.codexdocs.codex;
 
 import io.github.codexdocs.codex.ci.GitHubActions;
+import io.github.codexdocs.codex.ci.JobReport;
 import io.github.codexdocs.codex.ci.PreviewPathPrefix;
+import io.github.codexdocs.codex.ci.WorkflowCommands;
 import io.github.codexdocs.codex.docsbuilder.ChildEnvironment;
 import io.github.codexdocs.codex.docsbuilder.DocsBuilderArguments;
 import io.github.codexdocs.codex.docsbuilder.DocsBuilderExit;
@@ -10,6 +12,7 @@ import io.github.codexdocs.codex.docsbuilder.ExecutableLocator;
 import io.github.codexdocs.codex.docsbuilder.LinkIndexCheckout;
 import io.github.codexdocs.codex.token.BuildToken;
 import io.github.codexdocs.codex.token.TokenOutcome;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,21 +42,49 @@ public final class DocsBuild {
                            Duration timeout) {
     }
 
+    /** Builds the docs; in GitHub Actions also reports to the job (outputs, step summary, an error annotation). */
     public void run(Settings settings) {
+        long started = System.nanoTime();
+        GitHubActions actions = new GitHubActions(environment);
+        JobReport report = new JobReport(actions);
+        try {
+            build(settings, actions, report);
+            report.row("Result", "succeeded");
+        } catch (CodexException e) {
+            report.row("Result", "failed: " + e.getMessage());
+            if (actions.isActive()) {
+                log.raw(WorkflowCommands.error("codex:build failed", e.getMessage()));
+            }
+            throw e;
+        } finally {
+            report.row("Duration", JobReport.seconds(Duration.ofNanos(System.nanoTime() - started)));
+            try {
+                report.writeSummary("Documentation build");
+            } catch (IOException e) {
+                log.warn("Could not write the GitHub Actions step summary: " + e.getMessage());
+            }
+        }
+    }
+
+    private void build(Settings settings, GitHubActions actions, JobReport report) {
+        long started = System.nanoTime();
         Map<String, String> childEnvironment = ChildEnvironment.of(environment, settings.environmentVariables(),
                 settings.tokenEnvironmentVariable());
         String pathPrefix = settings.pathPrefix() != null
                 ? settings.pathPrefix()
-                : PreviewPathPrefix.derive(new GitHubActions(environment)).orElse(null);
+                : PreviewPathPrefix.derive(actions).orElse(null);
+        report.row("Path prefix", pathPrefix == null ? "none" : pathPrefix);
         Path executable = new ExecutableLocator(environment, osName.toLowerCase(Locale.ROOT).startsWith("windows"))
                 .locate(settings.executable(), settings.workingDirectory());
         DocsBuilderArguments arguments = new DocsBuilderArguments(settings.docsPath(), settings.outputDirectory(),
                 pathPrefix, settings.strict(), settings.exporters(), settings.arguments());
+        report.row("docs-builder", executable.toString());
 
-        GitHubActions actions = new GitHubActions(environment);
         LinkIndexCheckout linkIndex = new LinkIndexCheckout(LinkIndexCheckout.folder(childEnvironment, osName),
                 Map.copyOf(childEnvironment), log);
         TokenOutcome tokenOutcome = token.obtain();
+        report.row("Vault role", tokenOutcome.role() == null ? "none" : tokenOutcome.role());
+        report.row("GitHub token", tokenOutcome.describe());
         if (actions.isActive()) {
             linkIndex.prepare();
         }
@@ -70,6 +101,7 @@ public final class DocsBuild {
             linkIndex.removeStoredCredentials();
         }
 
+        report.row("Diagnostics", result.summary().map(Object::toString).orElse("no summary printed"));
         if (result.exitCode() != 0) {
             String advice = result.linkIndexFetchFailed()
                     ? linkIndexAdvice(actions, tokenOutcome)
@@ -83,7 +115,14 @@ public final class DocsBuild {
                     + settings.outputDirectory() + "); check that " + docs + " or its docs/ folder holds a docset.yml"
                     + " or _docset.yml and that it is inside a git checkout.");
         }
-        log.info("Documentation built in " + settings.outputDirectory()
+        report.row("Output directory", settings.outputDirectory().toString());
+        try {
+            report.writeOutputs(pathPrefix, settings.outputDirectory());
+        } catch (IOException e) {
+            log.warn("Could not write the GitHub Actions step outputs: " + e.getMessage());
+        }
+        log.info("Documentation built in " + settings.outputDirectory() + " in "
+                + JobReport.seconds(Duration.ofNanos(System.nanoTime() - started))
                 + result.summary().map(s -> " (" + s + ")").orElse(""));
     }
 

@@ -12,6 +12,14 @@ public record TokenOutcome(Optional<GitHubToken> token, String role, TokenFailur
         return new TokenOutcome(Optional.empty(), role, failure);
     }
 
+    /** One line for people, never the token itself. */
+    public String describe() {
+        if (token.isPresent()) {
+            return "obtained (" + (token.get().isLeased() ? "leased" : "cached") + ")";
+        }
+        return failure != null ? "not obtained: " + failure.reason() : "not fetched (outside GitHub Actions)";
+    }
+
     /** No fetch was attempted: not in GitHub Actions. */
     public static TokenOutcome notAttempted() {
         return new TokenOutcome(Optional.empty(), null, null);

@@ -227,6 +227,35 @@ class BuildGoalIT {
                 .logLacks("Running ");
     }
 
+    @Test
+    void inGitHubActionsTheJobGetsOutputsAndASummary() throws IOException {
+        Scenario scenario = scenario("actions-report").githubActions("pull_request", "{\"pull_request\":{\"number\":7}}");
+        Path outputs = scenario.directory().resolve("github-output");
+        Path summary = scenario.directory().resolve("step-summary.md");
+        Scenario.Build build = scenario.env("GITHUB_OUTPUT", outputs.toString())
+                .env("GITHUB_STEP_SUMMARY", summary.toString())
+                .run("codex:build").succeeded();
+        assertEquals("path-prefix=/_preview/elastic/docs-example/pull/7\noutput-directory="
+                + build.directory().resolve("target/docs/html") + "\n", Files.readString(outputs));
+        String markdown = Files.readString(summary);
+        assertTrue(markdown.startsWith("### Documentation build\n"), markdown);
+        assertTrue(markdown.contains("| Path prefix | /_preview/elastic/docs-example/pull/7 |"), markdown);
+        assertTrue(markdown.contains("| GitHub token | not obtained: ACTIONS_ID_TOKEN_REQUEST_URL is not set"), markdown);
+        assertTrue(markdown.contains("| Diagnostics | 0 Errors / 0 Warnings / 0 Hints |"), markdown);
+        assertTrue(markdown.contains("| Result | succeeded |"), markdown);
+        assertTrue(markdown.contains("| Duration | "), markdown);
+    }
+
+    @Test
+    void inGitHubActionsAFailureBecomesAnErrorAnnotation() throws IOException {
+        Scenario scenario = scenario("actions-report").githubActions("push", "{}").env("STANDIN_ERRORS", "1");
+        Path summary = scenario.directory().resolve("step-summary.md");
+        scenario.env("GITHUB_STEP_SUMMARY", summary.toString()).run("codex:build").failed()
+                .logContains("\n::error title=codex%3Abuild failed::docs-builder failed with exit code 1 (the build has"
+                        + " errors): 1 Errors / 0 Warnings / 0 Hints; fix the problems reported above.\n");
+        assertTrue(Files.readString(summary).contains("| Result | failed: docs-builder failed with exit code 1"));
+    }
+
     private static void assertPrefix(Scenario.Build build, String prefix) throws IOException {
         List<String> args = args(record(build));
         int at = args.indexOf("--path-prefix");
