@@ -57,8 +57,8 @@ public class BuildMojo extends AbstractMojo {
 
     /**
      * The URL path prefix of the built site: {@code --path-prefix}. When not set in GitHub Actions it is derived from
-     * the event: {@code /_preview/<repo>/pull/<number>} for pull requests and merge queues,
-     * {@code /_preview/<repo>/tree/<ref name>} for pushes and manual runs; outside GitHub Actions there is none.
+     * the event: /_preview/OWNER/REPO/pull/NUMBER for pull requests and merge queues,
+     * /_preview/OWNER/REPO/tree/BRANCH for pushes and manual runs; outside GitHub Actions there is none.
      */
     @Parameter(property = "codex.pathPrefix")
     private String pathPrefix;
@@ -153,7 +153,7 @@ public class BuildMojo extends AbstractMojo {
     @Parameter(property = "codex.skipTokenRevoke", defaultValue = "true")
     private boolean skipTokenRevoke;
 
-    /** The GitHub API used to revoke the token ({@code https://<host>/api/v3} for GitHub Enterprise Server). */
+    /** The GitHub API used to revoke the token (https://HOST/api/v3 for GitHub Enterprise Server). */
     @Parameter(property = "codex.githubApiUrl", defaultValue = "https://api.github.com")
     private String githubApiUrl;
 

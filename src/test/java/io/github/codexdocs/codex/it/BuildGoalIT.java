@@ -256,6 +256,23 @@ class BuildGoalIT {
         assertTrue(Files.readString(summary).contains("| Result | failed: docs-builder failed with exit code 1"));
     }
 
+    @Test
+    void helpDescribeDocumentsEveryParameter() {
+        scenario("help-describe").property("plugin", "io.github.codexdocs:codex-maven-plugin")
+                .property("detail", "true")
+                .run("org.apache.maven.plugins:maven-help-plugin:3.5.1:describe").succeeded()
+                .logContains("codex:build")
+                .logContains("codex:help")
+                .logContains("failOnTokenError (Default: false)")
+                .logContains("User property: codex.failOnTokenError")
+                .logContains("skipTokenRevoke (Default: true)")
+                .logContains("vaultSecretPath (Default: github/token/{role})")
+                .logContains("The Vault path of the GitHub token; {role} stands for the role.")
+                .logContains("User property: codex.timeout")
+                .logContains("/_preview/OWNER/REPO/pull/NUMBER for pull")
+                .logContains("(https://HOST/api/v3 for GitHub");
+    }
+
     private static void assertPrefix(Scenario.Build build, String prefix) throws IOException {
         List<String> args = args(record(build));
         int at = args.indexOf("--path-prefix");
