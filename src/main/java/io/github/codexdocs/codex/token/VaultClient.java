@@ -3,7 +3,10 @@ package io.github.codexdocs.codex.token;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.codexdocs.codex.token.TokenFailure.Step;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -62,7 +65,13 @@ final class VaultClient {
         if (token.isEmpty()) {
             throw unexpected(Step.READ);
         }
-        return new GitHubToken(token, body.path("lease_id").asText(""));
+        JsonNode data = body.path("data");
+        Map<String, String> permissions = new TreeMap<>();
+        data.path("permissions").fields().forEachRemaining(e -> permissions.put(e.getKey(), e.getValue().asText()));
+        List<String> repositories = new ArrayList<>();
+        data.path("repositories").forEach(r -> repositories.add(r.isTextual() ? r.asText() : r.path("name").asText()));
+        return new GitHubToken(token, body.path("lease_id").asText(""),
+                new GitHubToken.Details(data.path("expires_at").asText(""), permissions, repositories));
     }
 
     private JsonExchange.Reply send(ClassicHttpRequest request, Step step) throws TokenFailure {
