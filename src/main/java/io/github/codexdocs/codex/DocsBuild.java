@@ -7,6 +7,7 @@ import io.github.codexdocs.codex.docsbuilder.DocsBuilderArguments;
 import io.github.codexdocs.codex.docsbuilder.DocsBuilderExit;
 import io.github.codexdocs.codex.docsbuilder.DocsBuilderRunner;
 import io.github.codexdocs.codex.docsbuilder.ExecutableLocator;
+import io.github.codexdocs.codex.docsbuilder.install.DocsBuilderInstaller;
 import io.github.codexdocs.codex.token.BuildToken;
 import io.github.codexdocs.codex.token.TokenOutcome;
 import java.nio.file.Files;
@@ -21,15 +22,18 @@ public final class DocsBuild {
     private final Map<String, String> environment;
     private final boolean windows;
     private final BuildToken token;
+    private final DocsBuilderInstaller installer;
 
-    public DocsBuild(BuildLog log, Map<String, String> environment, boolean windows, BuildToken token) {
+    public DocsBuild(BuildLog log, Map<String, String> environment, boolean windows, BuildToken token,
+                     DocsBuilderInstaller installer) {
         this.log = log;
         this.environment = environment;
         this.windows = windows;
         this.token = token;
+        this.installer = installer;
     }
 
-    /** What the user configured. */
+    /** What the user configured; a null {@code executable} means the installer provides docs-builder. */
     public record Settings(String executable, Path workingDirectory, Path docsPath, Path outputDirectory,
                            String pathPrefix, boolean strict, List<String> exporters, List<String> arguments,
                            Map<String, String> environmentVariables, String tokenEnvironmentVariable,
@@ -42,8 +46,9 @@ public final class DocsBuild {
         String pathPrefix = settings.pathPrefix() != null
                 ? settings.pathPrefix()
                 : PreviewPathPrefix.derive(new GitHubActions(environment)).orElse(null);
-        Path executable = new ExecutableLocator(environment, windows)
-                .locate(settings.executable(), settings.workingDirectory());
+        Path executable = settings.executable() == null
+                ? installer.install()
+                : new ExecutableLocator(environment, windows).locate(settings.executable(), settings.workingDirectory());
         DocsBuilderArguments arguments = new DocsBuilderArguments(settings.docsPath(), settings.outputDirectory(),
                 pathPrefix, settings.strict(), settings.exporters(), settings.arguments());
 
