@@ -77,6 +77,9 @@ interface DownloadProgress {
     }
 
     static String megabytes(long bytes) {
+        if (bytes < 1_048_576) {
+            return String.format(Locale.ROOT, "%.1f kB", bytes / 1024.0);
+        }
         return String.format(Locale.ROOT, "%.1f MB", bytes / 1_048_576.0);
     }
 }
