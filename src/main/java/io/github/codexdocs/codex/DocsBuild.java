@@ -10,6 +10,7 @@ import io.github.codexdocs.codex.docsbuilder.DocsBuilderExit;
 import io.github.codexdocs.codex.docsbuilder.DocsBuilderRunner;
 import io.github.codexdocs.codex.docsbuilder.ExecutableLocator;
 import io.github.codexdocs.codex.docsbuilder.LinkIndexCheckout;
+import io.github.codexdocs.codex.docsbuilder.install.DocsBuilderInstaller;
 import io.github.codexdocs.codex.token.BuildToken;
 import io.github.codexdocs.codex.token.TokenOutcome;
 import java.io.IOException;
@@ -26,16 +27,19 @@ public final class DocsBuild {
     private final Map<String, String> environment;
     private final String osName;
     private final BuildToken token;
+    private final DocsBuilderInstaller installer;
 
     /** @param osName the operating system, as in the {@code os.name} system property */
-    public DocsBuild(BuildLog log, Map<String, String> environment, String osName, BuildToken token) {
+    public DocsBuild(BuildLog log, Map<String, String> environment, String osName, BuildToken token,
+                     DocsBuilderInstaller installer) {
         this.log = log;
         this.environment = environment;
         this.osName = osName;
         this.token = token;
+        this.installer = installer;
     }
 
-    /** What the user configured. */
+    /** What the user configured; a null {@code executable} means the installer provides docs-builder. */
     public record Settings(String executable, Path workingDirectory, Path docsPath, Path outputDirectory,
                            String pathPrefix, boolean strict, List<String> exporters, List<String> arguments,
                            Map<String, String> environmentVariables, String tokenEnvironmentVariable,
@@ -74,8 +78,10 @@ public final class DocsBuild {
                 ? settings.pathPrefix()
                 : PreviewPathPrefix.derive(actions).orElse(null);
         report.row("Path prefix", pathPrefix == null ? "none" : pathPrefix);
-        Path executable = new ExecutableLocator(environment, osName.toLowerCase(Locale.ROOT).startsWith("windows"))
-                .locate(settings.executable(), settings.workingDirectory());
+        Path executable = settings.executable() == null
+                ? installer.install()
+                : new ExecutableLocator(environment, osName.toLowerCase(Locale.ROOT).startsWith("windows"))
+                        .locate(settings.executable(), settings.workingDirectory());
         DocsBuilderArguments arguments = new DocsBuilderArguments(settings.docsPath(), settings.outputDirectory(),
                 pathPrefix, settings.strict(), settings.exporters(), settings.arguments());
         report.row("docs-builder", executable.toString());

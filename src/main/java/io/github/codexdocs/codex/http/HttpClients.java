@@ -46,6 +46,14 @@ public final class HttpClients {
     }
 
     public static CloseableHttpClient create(HttpSettings settings) {
+        return create(settings, true);
+    }
+
+    /**
+     * Like {@link #create(HttpSettings)}; with {@code followRedirects} false a redirect is returned to the caller as
+     * it is, to read its {@code Location}.
+     */
+    public static CloseableHttpClient create(HttpSettings settings, boolean followRedirects) {
         Timeout connect = Timeout.of(settings.connectTimeout());
         Timeout read = Timeout.of(settings.readTimeout());
         PoolingHttpClientConnectionManagerBuilder connections = PoolingHttpClientConnectionManagerBuilder.create()
@@ -65,7 +73,11 @@ public final class HttpClients {
                         proxy.username(), proxy.password() == null ? new char[0] : proxy.password().toCharArray()));
             }
         }
-        return HttpClientBuilder.create()
+        HttpClientBuilder builder = HttpClientBuilder.create();
+        if (!followRedirects) {
+            builder.disableRedirectHandling();
+        }
+        return builder
                 .setConnectionManager(connections.build())
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectionRequestTimeout(connect)

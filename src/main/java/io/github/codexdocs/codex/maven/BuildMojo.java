@@ -3,12 +3,16 @@ package io.github.codexdocs.codex.maven;
 import io.github.codexdocs.codex.CodexException;
 import io.github.codexdocs.codex.DocsBuild;
 import io.github.codexdocs.codex.ci.GitHubActions;
+import io.github.codexdocs.codex.docsbuilder.install.DocsBuilderInstaller;
+import io.github.codexdocs.codex.docsbuilder.install.InstallSettings;
 import io.github.codexdocs.codex.http.HttpSettings;
+import io.github.codexdocs.codex.http.Proxy;
 import io.github.codexdocs.codex.token.BuildToken;
 import io.github.codexdocs.codex.token.SessionToken;
 import io.github.codexdocs.codex.token.TokenSettings;
 import java.io.File;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -42,10 +46,47 @@ public class BuildMojo extends AbstractMojo {
 
     /**
      * The docs-builder to run: an absolute path, a path relative to the working directory, or a bare name that is
-     * looked up on {@code PATH}.
+     * looked up on {@code PATH}. When not set, the plugin installs the release {@code docsBuilderVersion} for this
+     * platform into {@code docsBuilderCacheDirectory} and runs that; when set, nothing is installed.
      */
-    @Parameter(property = "codex.executable", defaultValue = "docs-builder")
+    @Parameter(property = "codex.executable")
     private String executable;
+
+    /**
+     * The docs-builder release to install when {@code executable} is not set, e.g. {@code 1.41.0}, or {@code latest}
+     * for the newest release. {@code latest} is resolved on each online build by requesting
+     * {@code <docsBuilderDownloadUrl without /download>/latest} and reading the version from the release tag it
+     * redirects to; the resolved version is the one installed, cached and logged.
+     */
+    @Parameter(property = "codex.docsBuilderVersion", defaultValue = "1.41.0")
+    private String docsBuilderVersion;
+
+    /**
+     * Where docs-builder releases are downloaded from: {@code <docsBuilderDownloadUrl>/<version>/docs-builder-<os>-<arch>.zip}
+     * with the platforms {@code linux-x64}, {@code mac-arm64}, {@code mac-x64} and {@code win-x64}. Point it at an
+     * internal mirror that keeps the same layout when GitHub is not reachable.
+     */
+    @Parameter(property = "codex.docsBuilderDownloadUrl",
+            defaultValue = "https://github.com/elastic/docs-builder/releases/download")
+    private String docsBuilderDownloadUrl;
+
+    /**
+     * The SHA-256 (64 hex digits) of the release zip for this platform; when set, a download with another SHA-256
+     * fails the build before anything is extracted. Not checked when empty.
+     */
+    @Parameter(property = "codex.docsBuilderSha256")
+    private String docsBuilderSha256;
+
+    /**
+     * Where installed docs-builder releases are kept, one folder per version and platform; by default
+     * {@code io/github/codexdocs/docs-builder} in the local Maven repository, so they survive {@code mvn clean}.
+     */
+    @Parameter(property = "codex.docsBuilderCacheDirectory")
+    private File docsBuilderCacheDirectory;
+
+    /** The connect and read timeout of each request that installs docs-builder, in seconds. */
+    @Parameter(property = "codex.docsBuilderRequestTimeout", defaultValue = "30")
+    private int docsBuilderRequestTimeout;
 
     /** The folder that holds the docset ({@code docset.yml} in it or in its {@code docs/} folder): {@code --path}. */
     @Parameter(property = "codex.docsPath")
@@ -197,15 +238,28 @@ public class BuildMojo extends AbstractMojo {
             Map<String, String> environment = System.getenv();
             MavenBuildLog log = new MavenBuildLog(getLog(), System.out);
             TokenSettings tokenSettings = tokenSettings();
-            HttpSettings http = new HttpSettings(MavenProxies.of(session.getSettings(), settingsDecrypter),
+            List<Proxy> proxies = MavenProxies.of(session.getSettings(), settingsDecrypter);
+            HttpSettings http = new HttpSettings(proxies,
                     Duration.ofSeconds(tokenRequestTimeout), Duration.ofSeconds(tokenRequestTimeout),
                     vaultCaCertificate == null ? null : vaultCaCertificate.toPath());
             BuildToken token = new BuildToken(log, new GitHubActions(environment), tokenSettings, http,
                     new BuildToken.Policy(failOnTokenError, skipTokenRevoke, githubApiUrl), sessionToken(tokenSettings));
-            new DocsBuild(log, environment, System.getProperty("os.name", ""), token).run(settings);
+            new DocsBuild(log, environment, System.getProperty("os.name", ""), token, installer(log, proxies))
+                    .run(settings);
         } catch (CodexException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
+    }
+
+    private DocsBuilderInstaller installer(MavenBuildLog log, List<Proxy> proxies) {
+        Path cache = docsBuilderCacheDirectory != null ? docsBuilderCacheDirectory.toPath()
+                : session.getRepositorySession().getLocalRepository().getBasedir().toPath()
+                        .resolve("io/github/codexdocs/docs-builder");
+        Duration timeout = Duration.ofSeconds(Math.max(docsBuilderRequestTimeout, 1));
+        return new DocsBuilderInstaller(log, new InstallSettings(docsBuilderVersion, docsBuilderDownloadUrl,
+                docsBuilderSha256, cache, System.getProperty("os.name"), System.getProperty("os.arch"),
+                session.isOffline(), session.getRequest().isInteractiveMode()),
+                new HttpSettings(proxies, timeout, timeout, null), System.out);
     }
 
     private TokenSettings tokenSettings() {

@@ -38,6 +38,9 @@ final class Scenario {
     private final List<String> properties = new ArrayList<>();
     private boolean debug;
     private String threads;
+    private boolean installs;
+    private boolean offline;
+    private String proxiesXml = "";
 
     private Scenario(String name, Path directory) {
         this.name = name;
@@ -90,6 +93,29 @@ final class Scenario {
         return this;
     }
 
+    /**
+     * Lets the plugin install docs-builder: without this, scenarios run with {@code -Dcodex.executable=docs-builder},
+     * the stand-in on {@code PATH}.
+     */
+    Scenario installs() {
+        this.installs = true;
+        return this;
+    }
+
+    /** Runs Maven offline ({@code -o}). */
+    Scenario offline() {
+        this.offline = true;
+        return this;
+    }
+
+    /** Adds an active HTTP proxy to the scenario's settings.xml. */
+    Scenario httpProxy(String host, int port, String nonProxyHosts) {
+        proxiesXml += "<proxy><id>proxy-" + port + "</id><active>true</active><protocol>http</protocol><host>" + host
+                + "</host><port>" + port + "</port>"
+                + (nonProxyHosts == null ? "" : "<nonProxyHosts>" + nonProxyHosts + "</nonProxyHosts>") + "</proxy>";
+        return this;
+    }
+
     Scenario debug() {
         this.debug = true;
         return this;
@@ -128,14 +154,18 @@ final class Scenario {
         if (threads != null) {
             request.setThreads(threads);
         }
+        request.setOffline(offline);
         request.setShellEnvironmentInherited(false);
         request.setTimeoutInSeconds(300);
         request.setOutputHandler(line -> append(log, arrivals, line));
         request.setErrorHandler(line -> append(log, arrivals, line));
         request.setMavenOpts("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
         request.addArgs(properties);
+        if (!installs) {
+            request.addArg("-Dcodex.executable=docs-builder");
+        }
         environment.forEach(request::addShellEnvironment);
-        request.setUserSettingsFile(settingsFile().toFile());
+        request.setUserSettingsFile(proxiesXml.isEmpty() ? settingsFile().toFile() : settingsWithProxies().toFile());
         DefaultInvoker invoker = new DefaultInvoker();
         invoker.setMavenHome(new File(System.getProperty("codex.it.mavenHome")));
         invoker.setLocalRepositoryDirectory(new File(System.getProperty("codex.it.localRepository")));
@@ -167,6 +197,18 @@ final class Scenario {
                     + "<repositories><repository>" + repository + "</repository></repositories>"
                     + "<pluginRepositories><pluginRepository>" + repository + "</pluginRepository></pluginRepositories>"
                     + "</profile></profiles><activeProfiles><activeProfile>it</activeProfile></activeProfiles></settings>");
+        }
+        return file;
+    }
+
+    /** The shared settings with this scenario's proxies added. */
+    private Path settingsWithProxies() {
+        Path file = directory.resolve("settings.xml");
+        try {
+            write(file, Files.readString(settingsFile()).replace("<settings>", "<settings><proxies>" + proxiesXml
+                    + "</proxies>"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return file;
     }

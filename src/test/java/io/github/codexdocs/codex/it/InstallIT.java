@@ -1,0 +1,238 @@
+package io.github.codexdocs.codex.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.codexdocs.codex.docsbuilder.install.Platform;
+import io.github.codexdocs.codex.testworld.ForwardProxy;
+import io.github.codexdocs.codex.testworld.ReleaseServer;
+import io.github.codexdocs.codex.testworld.docsbuilder.ReleaseZips;
+import io.github.codexdocs.codex.testworld.docsbuilder.StandInLauncher;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * Real Maven builds in which {@code codex:build} installs docs-builder from a loopback stand-in for GitHub releases
+ * (with GitHub's redirect to another host), whose zips hold the docs-builder stand-in's launcher. Every scenario keeps
+ * its installations in its own cache folder. Not on Windows: the release zip's executable is a shell script.
+ */
+@DisabledOnOs(OS.WINDOWS)
+class InstallIT {
+    private static final Path WORK = Path.of(System.getProperty("codex.it.work", "target/it")).toAbsolutePath();
+    private static final Platform PLATFORM = Platform.of(System.getProperty("os.name"), System.getProperty("os.arch"));
+    private static byte[] release;
+
+    private ReleaseServer server;
+
+    @BeforeAll
+    static void buildRelease() {
+        release = ReleaseZips.standIn(WORK.resolve("install-release"));
+    }
+
+    @BeforeEach
+    void startReleases() {
+        server = ReleaseServer.start().publish("1.41.0", PLATFORM.assetName(), release);
+    }
+
+    @AfterEach
+    void stopReleases() {
+        server.close();
+    }
+
+    private Scenario scenario(String name) {
+        Scenario scenario = Scenario.of(name);
+        return scenario.installs()
+                .property("codex.docsBuilderDownloadUrl", server.downloadUrl())
+                .property("codex.docsBuilderCacheDirectory", cache(scenario).toString())
+                .env("STANDIN_RECORD", scenario.directory().resolve("record.json").toString());
+    }
+
+    private static Path cache(Scenario scenario) {
+        return scenario.directory().resolve("docs-builder-cache");
+    }
+
+    private static Path installed(Path cache, String version) {
+        return cache.resolve(version).resolve(PLATFORM.name()).resolve(PLATFORM.executableName());
+    }
+
+    private String assetUrl(String version) {
+        return server.downloadUrl() + "/" + version + "/" + PLATFORM.assetName();
+    }
+
+    @Test
+    void theFirstBuildDownloadsOnceAndTheNextMakesNoRequest() {
+        Scenario scenario = scenario("install-first-run");
+        Path executable = installed(cache(scenario), "1.41.0");
+        Scenario.Build first = scenario.run("codex:build").succeeded()
+                .logContains("[INFO] Downloading docs-builder 1.41.0 for " + PLATFORM + " from " + assetUrl("1.41.0"))
+                .logContains("[INFO] Downloaded docs-builder 1.41.0 (")
+                .logContains("[INFO] Using docs-builder 1.41.0 (" + PLATFORM + ") at " + executable)
+                .logContains("[INFO] Running " + executable + " --output ")
+                .logContains("Documentation built in ")
+                .logLacks("\r");
+        assertEquals(1, first.log().split("Downloading docs-builder", -1).length - 1, "one line per download");
+        assertTrue(Files.isRegularFile(first.directory().resolve("record.json")), "docs-builder did not run");
+        assertEquals(List.of("GET /releases/download/1.41.0/" + PLATFORM.assetName(),
+                "GET /assets/1.41.0/" + PLATFORM.assetName()), server.requests());
+
+        scenario.run("codex:build").succeeded()
+                .logContains("[INFO] Using docs-builder 1.41.0 (" + PLATFORM + ") at " + executable)
+                .logLacks("Downloading");
+        assertEquals(2, server.requests().size(), "the second build made requests: " + server.requests());
+    }
+
+    @Test
+    void latestInstallsTheVersionItRedirectsTo() {
+        server.publish("1.42.0", PLATFORM.assetName(), release);
+        Scenario scenario = scenario("install-latest");
+        scenario.run("codex:build").succeeded()
+                .logContains("[INFO] Using docs-builder 1.42.0 (" + PLATFORM + ") at "
+                        + installed(cache(scenario), "1.42.0"));
+        assertEquals("GET /releases/latest", server.requests().get(0));
+    }
+
+    @Test
+    void aMissingReleaseNamesTheUrlAndTheVersion() {
+        scenario("install-not-found").run("codex:build").failed()
+                .logContains("docs-builder 9.9.9 was not found at " + assetUrl("9.9.9") + " (HTTP 404); check that"
+                        + " <docsBuilderVersion> (codex.docsBuilderVersion) is a released version and that"
+                        + " <docsBuilderDownloadUrl> (codex.docsBuilderDownloadUrl) points at the releases.")
+                .logLacks("Running ");
+    }
+
+    @Test
+    void aDownloadThatAlwaysEndsEarlyFailsAfterTheRetries() {
+        server.cutNext(3);
+        Scenario scenario = scenario("install-truncated");
+        scenario.run("codex:build").failed()
+                .logContains("[WARNING] Request to " + assetUrl("1.41.0") + " failed (the download ended after ")
+                .logContains("Could not download docs-builder 1.41.0 from " + assetUrl("1.41.0") + " (the download"
+                        + " ended after " + release.length / 2 + " of " + release.length + " bytes, after 3 attempts);"
+                        + " check your network and the proxies in settings.xml, or set <executable>"
+                        + " (codex.executable) to an installed docs-builder.");
+        assertFalse(Files.exists(installed(cache(scenario), "1.41.0").getParent()));
+    }
+
+    @Test
+    void aWrongSha256IsNotInstalled() {
+        Scenario scenario = scenario("install-wrong-sha256");
+        scenario.run("codex:build").failed()
+                .logContains("The docs-builder archive downloaded from " + assetUrl("1.41.0") + " has SHA-256 ")
+                .logContains(" but <docsBuilderSha256> (codex.docsBuilderSha256) expects " + "0".repeat(64)
+                        + "; check the value or the mirror.")
+                .logLacks("Running ");
+        assertFalse(Files.exists(installed(cache(scenario), "1.41.0").getParent()));
+    }
+
+    @Test
+    void aTamperedCachedBinaryIsInstalledAgain() throws IOException {
+        Scenario scenario = scenario("install-tampered");
+        scenario.run("codex:build").succeeded();
+        Path executable = installed(cache(scenario), "1.41.0");
+        Files.writeString(executable, "#!/bin/sh\nexit 0\n", StandardCharsets.UTF_8);
+        scenario.run("codex:build").succeeded()
+                .logContains("[WARNING] The cached docs-builder " + executable + " does not match the SHA-256 recorded"
+                        + " when it was installed; installing it again.")
+                .logContains("Documentation built in ");
+        assertEquals(2, server.assetDownloads());
+    }
+
+    @Test
+    void offlineBuildsUseTheCacheAndNeverDownload() {
+        Scenario scenario = scenario("install-offline");
+        // Online once without running the goal, so that Maven has the plugin for the offline builds.
+        scenario.property("codex.skip", "true").run("codex:build").succeeded();
+        Scenario offline = scenario("install-offline").offline();
+        Path cache = cache(offline);
+        offline.run("codex:build").failed()
+                .logContains("docs-builder 1.41.0 for " + PLATFORM + " is not installed in " + cache + " and Maven is"
+                        + " offline; run the build once online to install it, or set <executable> (codex.executable)"
+                        + " to an installed docs-builder.");
+        assertEquals(List.of(), server.requests());
+
+        Scenario online = scenario("install-offline").property("codex.docsBuilderCacheDirectory", cache.toString());
+        online.run("codex:build").succeeded();
+        int requests = server.requests().size();
+        offline.run("codex:build").succeeded()
+                .logContains("[INFO] Using docs-builder 1.41.0 (" + PLATFORM + ") at " + installed(cache, "1.41.0"));
+        assertEquals(requests, server.requests().size(), "the offline build made requests");
+    }
+
+    @Test
+    void downloadsGoThroughTheProxyOfSettingsXml() {
+        try (ForwardProxy proxy = ForwardProxy.start()) {
+            scenario("install-proxy").httpProxy("127.0.0.1", proxy.proxyPort(), null).run("codex:build").succeeded()
+                    .logContains("Documentation built in ");
+            assertEquals(List.of(assetUrl("1.41.0"), "http://127.0.0.1:" + server.assetsPort() + "/assets/1.41.0/"
+                    + PLATFORM.assetName()), proxy.requested());
+            assertEquals(1, server.assetDownloads());
+        }
+    }
+
+    @Test
+    void nonProxyHostsAreReachedDirectly() {
+        try (ForwardProxy proxy = ForwardProxy.start()) {
+            scenario("install-non-proxy-hosts").httpProxy("127.0.0.1", proxy.proxyPort(), "localhost|127.0.0.*")
+                    .run("codex:build").succeeded();
+            assertEquals(List.of(), proxy.requested());
+            assertEquals(1, server.assetDownloads());
+        }
+    }
+
+    @Test
+    void twoMavenProcessesInstallingAtOnceDownloadOnce() throws Exception {
+        server.slow(3000);
+        Path cache = WORK.resolve("install-concurrent-cache");
+        Scenario.deleteRecursively(cache);
+        Scenario first = scenario("install-concurrent").property("codex.docsBuilderCacheDirectory", cache.toString());
+        Scenario second = scenario("install-concurrent").property("codex.docsBuilderCacheDirectory", cache.toString());
+        CompletableFuture<Scenario.Build> one = CompletableFuture.supplyAsync(() -> first.run("codex:build"));
+        CompletableFuture<Scenario.Build> two = CompletableFuture.supplyAsync(() -> second.run("codex:build"));
+        for (Scenario.Build build : List.of(one.get(300, TimeUnit.SECONDS), two.get(300, TimeUnit.SECONDS))) {
+            build.succeeded().logContains("[INFO] Using docs-builder 1.41.0 (" + PLATFORM + ") at "
+                    + installed(cache, "1.41.0"));
+        }
+        assertEquals(1, server.assetDownloads());
+    }
+
+    @Test
+    void anExplicitExecutableIsUsedAndNothingIsInstalled() {
+        Path launcher = StandInLauncher.install(WORK.resolve("install-explicit-bin"));
+        Scenario scenario = scenario("install-explicit-executable").property("codex.executable", launcher.toString());
+        scenario.run("codex:build").succeeded()
+                .logContains("[INFO] Running " + launcher + " --output ")
+                .logLacks("Using docs-builder")
+                .logLacks("Downloading");
+        assertEquals(List.of(), server.requests());
+        assertFalse(Files.exists(cache(scenario)));
+    }
+
+    @Test
+    void aZipEntryOutsideItsFolderIsRejected() {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put(PLATFORM.executableName(), "#!/bin/sh\nexit 0\n".getBytes(StandardCharsets.UTF_8));
+        entries.put("../../../escaped.sh", "#!/bin/sh\nexit 0\n".getBytes(StandardCharsets.UTF_8));
+        server.publish("6.6.6", PLATFORM.assetName(), ReleaseZips.zip(entries));
+        Scenario scenario = scenario("install-zip-slip");
+        scenario.run("codex:build").failed()
+                .logContains("The docs-builder archive downloaded from " + assetUrl("6.6.6") + " has an entry"
+                        + " '../../../escaped.sh' that points outside its folder, so it was not installed; check that"
+                        + " <docsBuilderDownloadUrl> (codex.docsBuilderDownloadUrl) points at a trusted mirror.");
+        assertFalse(Files.exists(scenario.directory().resolve("escaped.sh")));
+        assertFalse(Files.exists(installed(cache(scenario), "6.6.6").getParent()));
+    }
+}
