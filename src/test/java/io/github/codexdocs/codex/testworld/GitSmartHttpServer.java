@@ -49,8 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>What git prints (git 2.39, {@code GIT_TERMINAL_PROMPT=0}):
  * <ul>
  *   <li>no credentials at all, and also an extraheader with an unknown, expired or revoked token (git knows
- *       nothing of the extraheader and asks for a user name): {@code fatal: could not read Username for
- *       'https://github.com': terminal prompts disabled};</li>
+ *       nothing of the extraheader and asks for a user name), this single line and no {@code remote:} line:
+ *       {@code fatal: could not read Username for 'https://github.com': terminal prompts disabled};</li>
  *   <li>credentials in the URL with an unknown, expired or revoked token (git relays the text/plain body of the
  *       401):
  *       <pre>
@@ -58,12 +58,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fatal: Authentication failed for 'https://github.com/elastic/codex-link-index.git/'</pre></li>
  *   <li>a host other than github.com (the proxy refuses the tunnel): {@code fatal: unable to access
  *       'https://gitlab.com/elastic/codex-link-index.git/': CONNECT tunnel failed, response 403} (libcurl 7.88;
- *       older versions say {@code Received HTTP code 403 from proxy after CONNECT}).</li>
+ *       older versions say {@code Received HTTP code 403 from proxy after CONNECT});</li>
+ *   <li>a CA file that does not hold {@link #caCertificatePem}: {@code fatal: unable to access
+ *       'https://github.com/elastic/codex-link-index.git/': server certificate verification failed. CAfile:
+ *       <file> CRLfile: none} (libcurl with GnuTLS, as in Debian's git);</li>
+ *   <li>the SSH URL: {@link #SSH_DISABLED_MESSAGE}, then {@code fatal: Could not read from remote repository.}
+ *       and git's usual hint about access rights.</li>
  * </ul>
  * Passwords are only ever compared, never stored or printed.
  *
  * <p>{@link #hangRequests} makes every {@code info/refs} request (the first request of a fetch) wait, so that a
- * fetch blocks until its process is killed, for tests of process hygiene.
+ * fetch blocks until its process is killed, for tests of process hygiene. Note that {@code git fetch} runs
+ * {@code git remote-https}, which runs {@code git-remote-http}, the process that does the HTTP: killing only
+ * {@code git fetch} leaves both blocked on the server, so the whole process tree must be killed.
  */
 public final class GitSmartHttpServer implements AutoCloseable {
 

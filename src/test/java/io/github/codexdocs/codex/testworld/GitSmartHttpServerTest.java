@@ -101,7 +101,7 @@ class GitSmartHttpServerTest {
 
         Git r = fetchFailing(LinkIndexRepo.HTTPS_URL, env);
 
-        assertTrue(r.output.contains(ANONYMOUS_FAILURE), r.output);
+        assertEquals(ANONYMOUS_FAILURE + "\n", r.output);
         assertEquals(List.of("no credentials"), server.rejectedReasons());
     }
 
@@ -112,7 +112,7 @@ class GitSmartHttpServerTest {
 
         Git r = fetchFailing(LinkIndexRepo.HTTPS_URL, extraheader(token));
 
-        assertTrue(r.output.contains(ANONYMOUS_FAILURE), r.output);
+        assertEquals(ANONYMOUS_FAILURE + "\n", r.output);
         assertFalse(r.output.contains(token), r.output);
         assertEquals(0, server.authenticatedRequestCount());
         assertTrue(server.rejectedReasons().contains("invalid token for user 'x-access-token'"),
@@ -153,7 +153,7 @@ class GitSmartHttpServerTest {
     void anonymousFetchIsAnAuthenticationFailure() throws Exception {
         Git r = fetchFailing(LinkIndexRepo.HTTPS_URL, Map.of());
 
-        assertTrue(r.output.contains(ANONYMOUS_FAILURE), r.output);
+        assertEquals(ANONYMOUS_FAILURE + "\n", r.output);
         assertEquals(0, server.authenticatedRequestCount());
         assertTrue(server.rejectedReasons().contains("no credentials"), server.rejectedReasons()::toString);
     }
