@@ -1,6 +1,10 @@
 package io.github.codexdocs.codex.testworld;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+
+import javax.net.ssl.SSLContext;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,31 +25,52 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A private git host on loopback: git's smart-HTTP protocol served by the real {@code git http-backend} CGI
- * (one process per request) from the bare repositories under a root folder, behind GitHub-like authentication.
+ * A private git host on loopback that git reaches as {@code https://github.com/...}, URLs unchanged: git's
+ * smart-HTTP protocol served by the real {@code git http-backend} CGI (one process per request) from the bare
+ * repositories under a root folder, over TLS, behind GitHub-like authentication.
  *
  * <p>A bare repository at {@code <root>/elastic/codex-link-index.git} is served at
- * {@code <baseUrl>elastic/codex-link-index.git}. The server also works as a plain-HTTP forward proxy target:
- * a request line with an absolute URI ({@code GET http://github.com/elastic/codex-link-index.git/info/refs?...})
- * is served the same way, whatever the host; see {@link #gitEnvironmentFor} for how that lets git keep the
- * {@code https://oauth2:<token>@github.com/...} credentials while talking to this server.
+ * {@code <baseUrl>elastic/codex-link-index.git}. In front of the HTTPS server runs a forward proxy on loopback
+ * ({@link #proxyUrl}) that answers {@code CONNECT github.com:443} with {@code 200 Connection established} and
+ * pipes the connection to the HTTPS server, whose certificate (SAN {@code dns:github.com}, {@code dns:localhost},
+ * {@code ip:127.0.0.1}; PEM at {@link #caCertificatePem}) git trusts; {@code CONNECT} to any other target gets
+ * {@code 403}. See {@link #gitEnvironmentFor}. Because git never rewrites the URL, {@code http.<url>.*} settings
+ * for {@code https://github.com/} (such as {@code http.https://github.com/.extraheader}) apply as they would in
+ * production.
  *
- * <p>Authentication, like GitHub for a private repository: every request needs HTTP Basic credentials whose
- * password is a token that {@link GitHubTokenRegistry#isValid} accepts; the user name may be anything (docs-builder
- * uses {@code oauth2}) and is recorded. Anything else gets {@code 401} with {@code WWW-Authenticate: Basic
- * realm="GitHub"}. Note that git (libcurl) first sends every request without credentials and only answers the
- * challenge, so even a successful fetch leaves one rejected, credential-less request per connection.
+ * <p>Authentication, like GitHub for a private repository: every request needs HTTP Basic credentials (the
+ * scheme name in any case, so {@code AUTHORIZATION: basic ...} from an extraheader counts) whose password is a
+ * token that {@link GitHubTokenRegistry#isValid} accepts; the user name may be anything (docs-builder uses
+ * {@code oauth2}, an extraheader typically {@code x-access-token}) and is recorded. Anything else gets
+ * {@code 401} with {@code WWW-Authenticate: Basic realm="GitHub"}. With credentials in the URL, git (libcurl)
+ * first sends every request without them and only answers the challenge, so even a successful fetch leaves one
+ * rejected, credential-less request per connection; an extraheader is sent with every request.
  *
  * <p>What git prints (git 2.39, {@code GIT_TERMINAL_PROMPT=0}):
  * <ul>
- *   <li>no credentials in the URL: {@code fatal: could not read Username for 'http://github.com': terminal
- *       prompts disabled} (the URL is the one git talks to after rewriting);</li>
- *   <li>credentials with an unknown, expired or revoked token (git relays the text/plain body of the 401):
+ *   <li>no credentials at all, and also an extraheader with an unknown, expired or revoked token (git knows
+ *       nothing of the extraheader and asks for a user name), this single line and no {@code remote:} line:
+ *       {@code fatal: could not read Username for 'https://github.com': terminal prompts disabled};</li>
+ *   <li>credentials in the URL with an unknown, expired or revoked token (git relays the text/plain body of the
+ *       401):
  *       <pre>
  * remote: Invalid username or token. Password authentication is not supported for Git operations.
- * fatal: Authentication failed for 'http://github.com/elastic/codex-link-index.git/'</pre></li>
+ * fatal: Authentication failed for 'https://github.com/elastic/codex-link-index.git/'</pre></li>
+ *   <li>a host other than github.com (the proxy refuses the tunnel): {@code fatal: unable to access
+ *       'https://gitlab.com/elastic/codex-link-index.git/': CONNECT tunnel failed, response 403} (libcurl 7.88;
+ *       older versions say {@code Received HTTP code 403 from proxy after CONNECT});</li>
+ *   <li>a CA file that does not hold {@link #caCertificatePem}: {@code fatal: unable to access
+ *       'https://github.com/elastic/codex-link-index.git/': server certificate verification failed. CAfile:
+ *       <file> CRLfile: none} (libcurl with GnuTLS, as in Debian's git);</li>
+ *   <li>the SSH URL: {@link #SSH_DISABLED_MESSAGE}, then {@code fatal: Could not read from remote repository.}
+ *       and git's usual hint about access rights.</li>
  * </ul>
  * Passwords are only ever compared, never stored or printed.
+ *
+ * <p>{@link #hangRequests} makes every {@code info/refs} request (the first request of a fetch) wait, so that a
+ * fetch blocks until its process is killed, for tests of process hygiene. Note that {@code git fetch} runs
+ * {@code git remote-https}, which runs {@code git-remote-http}, the process that does the HTTP: killing only
+ * {@code git fetch} leaves both blocked on the server, so the whole process tree must be killed.
  */
 public final class GitSmartHttpServer implements AutoCloseable {
 
@@ -53,10 +78,18 @@ public final class GitSmartHttpServer implements AutoCloseable {
     static final String UNAUTHORIZED_MESSAGE =
             "Invalid username or token. Password authentication is not supported for Git operations.\n";
 
-    /** The HTTP side; {@link LoopbackServer#baseUrl} has no trailing slash, so it is wrapped, not extended. */
-    private final class Http extends LoopbackServer {
-        Http() {
-            super(bindHttp(), "git-http");
+    /** Where the proxy lets git tunnel to. */
+    static final String GITHUB = "github.com:443";
+
+    /** A long time for {@link #hangRequests}: a fetch blocked this long has been killed or the test is broken. */
+    private static final long HANG_MILLIS = TimeUnit.MINUTES.toMillis(10);
+
+    private static SelfSignedTls sharedTls;
+
+    /** The HTTPS side; {@link LoopbackServer#baseUrl} has no trailing slash, so it is wrapped, not extended. */
+    private final class Https extends LoopbackServer {
+        Https(SelfSignedTls tls) {
+            super(bindHttps(tls), "git-https");
         }
 
         @Override
@@ -65,19 +98,27 @@ public final class GitSmartHttpServer implements AutoCloseable {
         }
     }
 
-    private final Http http;
+    private final SelfSignedTls tls;
+    private final Https https;
+    private final ConnectProxy proxy;
     private final Path root;
     private final GitHubTokenRegistry tokens;
     private final String backend;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger authenticated = new AtomicInteger();
+    private final AtomicInteger hung = new AtomicInteger();
+    private final Object hangLock = new Object();
+    private boolean hang;
+    private boolean closed;
     private final List<String> rejectedReasons = Collections.synchronizedList(new ArrayList<>());
     private final List<String> usersSeen = Collections.synchronizedList(new ArrayList<>());
     private final List<String> requestLog = Collections.synchronizedList(new ArrayList<>());
     private final List<String> backendErrors = Collections.synchronizedList(new ArrayList<>());
 
     private GitSmartHttpServer(Path root, GitHubTokenRegistry tokens, String backend) {
-        this.http = new Http();
+        this.tls = tls();
+        this.https = new Https(tls);
+        this.proxy = ConnectProxy.start(GITHUB, https.port());
         this.root = root;
         this.tokens = tokens;
         this.backend = backend;
@@ -86,23 +127,86 @@ public final class GitSmartHttpServer implements AutoCloseable {
     /** Serves the bare repositories below {@code repositoriesRoot}, accepting the valid tokens of {@code tokens}. */
     public static GitSmartHttpServer start(Path repositoriesRoot, GitHubTokenRegistry tokens) {
         GitSmartHttpServer server = new GitSmartHttpServer(repositoriesRoot.toAbsolutePath(), tokens, httpBackend());
-        server.http.startServing();
+        server.https.startServing();
         return server;
     }
 
-    /** {@code http://127.0.0.1:<port>/}, with the trailing slash. */
-    public String baseUrl() {
-        return http.baseUrl() + "/";
+    /** One certificate for all servers of this JVM (keytool takes a second), in a temporary folder. */
+    private static synchronized SelfSignedTls tls() {
+        if (sharedTls == null) {
+            try {
+                Path dir = Files.createTempDirectory("git-host-tls");
+                dir.toFile().deleteOnExit();
+                dir.resolve("github-tls.p12").toFile().deleteOnExit();
+                dir.resolve("github-ca.pem").toFile().deleteOnExit();
+                sharedTls = SelfSignedTls.generate(dir, "github", "CN=github.com",
+                        "dns:github.com,dns:localhost,ip:127.0.0.1");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return sharedTls;
     }
 
-    /** {@code http://127.0.0.1:<port>}, for {@code http.proxy}. */
+    private static HttpsServer bindHttps(SelfSignedTls tls) {
+        try {
+            HttpsServer server = HttpsServer.create(LoopbackServer.loopback(), 0);
+            server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code https://127.0.0.1:<port>/}, with the trailing slash: the HTTPS server itself, without the proxy. */
+    public String baseUrl() {
+        return https.baseUrl() + "/";
+    }
+
+    /** {@code http://127.0.0.1:<port>} of the CONNECT proxy, for {@code http.proxy}. */
     public String proxyUrl() {
-        return http.baseUrl();
+        return proxy.url();
+    }
+
+    /** The server's self-signed certificate as PEM, for {@code http.sslCAInfo} / {@code GIT_SSL_CAINFO}. */
+    public Path caCertificatePem() {
+        return tls.certificatePem();
+    }
+
+    /** An SSL context that trusts exactly {@link #caCertificatePem()}, for Java clients of {@link #baseUrl()}. */
+    public SSLContext clientSslContext() {
+        return tls.clientContext();
+    }
+
+    /** The targets of the requests the proxy received, in order ({@code github.com:443} for git's tunnels). */
+    public List<String> connectTargets() {
+        return proxy.targets();
+    }
+
+    /**
+     * While on, each {@code info/refs} request waits (up to 10 minutes, or until this is turned off or the server
+     * closed) before it is authenticated and answered: a fetch blocks until its process is killed.
+     */
+    public void hangRequests(boolean on) {
+        synchronized (hangLock) {
+            hang = on;
+            hangLock.notifyAll();
+        }
+    }
+
+    /** How many requests have started waiting because of {@link #hangRequests}. */
+    public int hungRequestCount() {
+        return hung.get();
     }
 
     @Override
     public void close() {
-        http.close();
+        synchronized (hangLock) {
+            closed = true;
+            hangLock.notifyAll();
+        }
+        proxy.close();
+        https.close();
     }
 
     /** All requests received. */
@@ -130,9 +234,9 @@ public final class GitSmartHttpServer implements AutoCloseable {
     }
 
     /**
-     * Every request as {@code METHOD <request target> | header: value | ...}, the request target as sent (an
-     * absolute URI when the client used this server as a proxy), with the {@code Authorization} and
-     * {@code Proxy-Authorization} values replaced by {@code ***}.
+     * Every request the HTTPS server received as {@code METHOD <request target> | header: value | ...}, the
+     * request target as sent ({@code /elastic/codex-link-index.git/info/refs?service=git-upload-pack}), with the
+     * {@code Authorization} and {@code Proxy-Authorization} values replaced by {@code ***}.
      */
     public List<String> requestLog() {
         synchronized (requestLog) {
@@ -140,9 +244,13 @@ public final class GitSmartHttpServer implements AutoCloseable {
         }
     }
 
-    /** Whether {@code secret} appeared anywhere in a request other than inside the Authorization header. */
+    /**
+     * Whether {@code secret} appeared anywhere in a request (request target, any header but Authorization) or in
+     * a proxy request target.
+     */
     public boolean sawOutsideAuthorization(String secret) {
-        return requestLog().stream().anyMatch(line -> line.contains(secret));
+        return requestLog().stream().anyMatch(line -> line.contains(secret))
+                || connectTargets().stream().anyMatch(target -> target.contains(secret));
     }
 
     /** The stderr of {@code git http-backend} runs that wrote any, and requests that failed. */
@@ -157,35 +265,44 @@ public final class GitSmartHttpServer implements AutoCloseable {
             "ssh is disabled in tests: GitSmartHttpServer serves only https://github.com/ URLs";
 
     /**
-     * Environment variables for a git process (or a docs-builder that runs git) so that its GitHub URLs reach
-     * {@code server}, whatever token they carry. Writes {@code <home>/.gitconfig} and returns {@code HOME},
-     * {@code GIT_CONFIG_GLOBAL}, {@code GIT_CONFIG_NOSYSTEM=1}, no prompting and a failing {@code ssh}.
+     * Environment variables for a git process (or a docs-builder that runs git) so that its
+     * {@code https://github.com/} URLs reach {@code server}, unchanged, whatever credentials they carry. Writes
+     * {@code <home>/.gitconfig}:
+     * <pre>
+     * [http]
+     * 	proxy = http://127.0.0.1:&lt;proxy port&gt;
+     * 	sslCAInfo = &lt;caCertificatePem&gt;
+     * [credential]
+     * 	helper =
+     * [init]
+     * 	defaultBranch = main
+     * [advice]
+     * 	detachedHead = false</pre>
+     * and returns, in this order, {@code HOME=<home>}, {@code GIT_CONFIG_GLOBAL=<home>/.gitconfig},
+     * {@code GIT_CONFIG_NOSYSTEM=1}, {@code GIT_TERMINAL_PROMPT=0}, {@code GIT_ASKPASS=}, {@code SSH_ASKPASS=},
+     * {@code GIT_SSL_CAINFO=<caCertificatePem>} (it beats any {@code http.sslCAInfo}), {@code GIT_SSH_VARIANT=ssh},
+     * {@code GIT_SSH_COMMAND=sh -c 'echo "<SSH_DISABLED_MESSAGE>" >&2; exit 255'}, {@code no_proxy=} and
+     * {@code NO_PROXY=}.
      *
-     * <p>How: {@code url.http://github.com/.insteadOf=https://github.com/} and
-     * {@code url.http://oauth2:.insteadOf=https://oauth2:} rewrite the two HTTPS forms to plain HTTP (the whole
-     * prefix is replaced by the base, so each base must repeat what its prefix matched), so {@code https://oauth2:<T>@github.com/elastic/codex-link-index.git}
-     * becomes {@code http://oauth2:<T>@github.com/elastic/codex-link-index.git} (host and credentials intact),
-     * and {@code http.proxy} sends every plain-HTTP request to the server as a forward proxy: libcurl writes
-     * {@code GET http://github.com/elastic/codex-link-index.git/info/refs?service=git-upload-pack} and, after the
-     * 401 challenge, {@code Authorization: Basic base64(oauth2:<T>)}. The token is never in the request line.
-     * The SSH URL {@code git@github.com:...} runs {@code GIT_SSH_COMMAND}, which fails at once with
-     * {@link #SSH_DISABLED_MESSAGE} (exit 255, as ssh does).
-     *
-     * <p>An {@code insteadOf} straight to {@code http://127.0.0.1:<port>/} cannot keep the token: the prefix
-     * {@code https://oauth2:} leaves {@code <T>@github.com/...} behind it, and a prefix including the token would
-     * require knowing the token before docs-builder receives it.
+     * <p>git (libcurl) sends {@code CONNECT github.com:443} to the proxy, then speaks TLS with SNI
+     * {@code github.com} through the tunnel, verifies the certificate against the PEM and requests
+     * {@code /elastic/codex-link-index.git/info/refs?service=git-upload-pack} with {@code Host: github.com}. No
+     * {@code url.*.insteadOf} is set, so git matches {@code http.https://github.com/.*} against the real URL.
+     * Nothing here uses {@code GIT_CONFIG_COUNT}: callers may add {@code GIT_CONFIG_COUNT},
+     * {@code GIT_CONFIG_KEY_<n>} and {@code GIT_CONFIG_VALUE_<n>} (e.g. an extraheader) on top. The empty
+     * {@code no_proxy} / {@code NO_PROXY} override any inherited ones, which libcurl would honour even with an
+     * explicit proxy. The SSH URL {@code git@github.com:...} runs {@code GIT_SSH_COMMAND}, which fails at once
+     * with {@link #SSH_DISABLED_MESSAGE} (exit 255, as ssh does). The environment must not hold
+     * {@code GIT_SSL_NO_VERIFY}: git turns verification off when it is set at all, even empty.
      */
     public static Map<String, String> gitEnvironmentFor(GitSmartHttpServer server, Path home) {
         try {
             Files.createDirectories(home);
             Path global = home.resolve(".gitconfig");
             String config = "# written by GitSmartHttpServer.gitEnvironmentFor\n"
-                    + "[url \"http://github.com/\"]\n"
-                    + "\tinsteadOf = https://github.com/\n"
-                    + "[url \"http://oauth2:\"]\n"
-                    + "\tinsteadOf = https://oauth2:\n"
                     + "[http]\n"
                     + "\tproxy = " + server.proxyUrl() + "\n"
+                    + "\tsslCAInfo = " + server.caCertificatePem() + "\n"
                     + "[credential]\n"
                     + "\thelper =\n"
                     + "[init]\n"
@@ -200,9 +317,9 @@ public final class GitSmartHttpServer implements AutoCloseable {
             env.put("GIT_TERMINAL_PROMPT", "0");
             env.put("GIT_ASKPASS", "");
             env.put("SSH_ASKPASS", "");
+            env.put("GIT_SSL_CAINFO", server.caCertificatePem().toString());
             env.put("GIT_SSH_VARIANT", "ssh");
             env.put("GIT_SSH_COMMAND", "sh -c 'echo \"" + SSH_DISABLED_MESSAGE + "\" >&2; exit 255'");
-            // libcurl honours no_proxy even with an explicit proxy; make sure github.com is never exempted
             env.put("no_proxy", "");
             env.put("NO_PROXY", "");
             return env;
@@ -216,6 +333,9 @@ public final class GitSmartHttpServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
         log(exchange);
+        if (exchange.getRequestURI().getPath().endsWith("/info/refs")) {
+            waitWhileHanging();
+        }
         try (InputStream ignored = exchange.getRequestBody()) {
             String user = authenticate(exchange);
             if (user == null) {
@@ -225,6 +345,25 @@ public final class GitSmartHttpServer implements AutoCloseable {
             }
             authenticated.incrementAndGet();
             runBackend(exchange, user);
+        }
+    }
+
+    private void waitWhileHanging() {
+        synchronized (hangLock) {
+            if (!hang || closed) {
+                return;
+            }
+            hung.incrementAndGet();
+            long deadline = System.currentTimeMillis() + HANG_MILLIS;
+            long left;
+            while (hang && !closed && (left = deadline - System.currentTimeMillis()) > 0) {
+                try {
+                    hangLock.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

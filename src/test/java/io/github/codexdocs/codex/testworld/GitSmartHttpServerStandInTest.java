@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,9 +91,85 @@ class GitSmartHttpServerStandInTest {
         assertTrue(server.authenticatedRequestCount() >= 2, server.requestLog()::toString);
         assertTrue(server.usersSeen().contains("oauth2"), server.usersSeen()::toString);
         assertFalse(server.sawOutsideAuthorization(token), server.requestLog()::toString);
-        // docs-builder stores the token URL in the checkout's config; the rewrite happens only when git runs
+        assertTrue(server.connectTargets().stream().allMatch("github.com:443"::equals),
+                server.connectTargets()::toString);
+        // docs-builder stores the token URL in the checkout's config, and git uses it as it is
         String config = Files.readString(tmp.resolve("data/elastic/docs-builder/codex-link-index/.git/config"));
         assertTrue(config.contains(LinkIndexRepo.tokenUrl(token)), config);
+    }
+
+    /**
+     * The plugin's way: no GITHUB_TOKEN, so docs-builder uses the credential-less URL, and the token comes only
+     * through git configuration in the environment, which docs-builder's git inherits.
+     */
+    @Test
+    void extraheaderFromTheEnvironmentResolvesTheCrossLink() throws Exception {
+        String token = tokens.mint(Duration.ofHours(1));
+        String header = "AUTHORIZATION: basic " + Base64.getEncoder().encodeToString(("x-access-token:" + token)
+                .getBytes(StandardCharsets.UTF_8));
+        Path record = tmp.resolve("record.json");
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("GITHUB_ACTIONS", "true");
+        env.put("STANDIN_RECORD", record.toString());
+        env.put("GIT_CONFIG_COUNT", "1");
+        env.put("GIT_CONFIG_KEY_0", "http.https://github.com/.extraheader");
+        env.put("GIT_CONFIG_VALUE_0", header);
+
+        Result r = run(env);
+
+        assertEquals(0, r.exit, r::toString);
+        assertFalse(r.stdout.contains("Failed to fetch link index registry"), r::toString);
+        String index = Files.readString(repo.resolve(".artifacts/docs/html/index.html"));
+        assertTrue(index.contains("<a href=\"https://codex.elastic.dev/r/platform-observability-team/runbooks/\">"
+                + "Runbook</a>"), index);
+        assertEquals(List.of(), server.rejectedReasons());
+        assertTrue(server.authenticatedRequestCount() >= 2, server.requestLog()::toString);
+        assertTrue(server.usersSeen().stream().allMatch("x-access-token"::equals), server.usersSeen()::toString);
+        assertFalse(server.sawOutsideAuthorization(token), server.requestLog()::toString);
+        assertTrue(server.connectTargets().stream().allMatch("github.com:443"::equals),
+                server.connectTargets()::toString);
+        // nothing of the token on disk: not in the checkout, not in the record
+        String config = Files.readString(tmp.resolve("data/elastic/docs-builder/codex-link-index/.git/config"));
+        assertTrue(config.contains("url = " + LinkIndexRepo.HTTPS_URL), config);
+        assertFalse(config.contains(token) || config.contains(header.substring(21)), config);
+        String recorded = Files.readString(record);
+        assertFalse(recorded.contains(token) || recorded.contains(header.substring(21)), recorded);
+        assertTrue(recorded.contains("\"GIT_CONFIG_VALUE_0\": \"sha256:"), recorded);
+        assertFalse(r.stdout.contains(token) || r.stdout.contains(header.substring(21)), r::toString);
+    }
+
+    /** A hanging git host blocks docs-builder's git; killing the whole process tree ends it. */
+    @Test
+    void hangingFetchBlocksUntilTheProcessTreeIsKilled() throws Exception {
+        String token = tokens.mint(Duration.ofHours(1));
+        server.hangRequests(true);
+        Process p = start(Map.of("GITHUB_ACTIONS", "true", "GITHUB_TOKEN", token));
+        List<ProcessHandle> tree = new ArrayList<>();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (server.hungRequestCount() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(1, server.hungRequestCount(), server.requestLog()::toString);
+            assertFalse(p.waitFor(1, TimeUnit.SECONDS), "docs-builder must still be waiting for git");
+            tree.addAll(p.descendants().toList());
+            assertTrue(tree.stream().anyMatch(h -> h.info().arguments().map(List::of).orElse(List.of())
+                    .contains("fetch")), () -> tree.stream().map(h -> h.info().toString()).toList().toString());
+            assertTrue(tree.stream().anyMatch(h -> h.info().command().orElse("").endsWith("git-remote-http")),
+                    () -> tree.stream().map(h -> h.info().toString()).toList().toString());
+            p.destroyForcibly();
+            tree.forEach(ProcessHandle::destroyForcibly);
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            for (ProcessHandle h : tree) {
+                h.onExit().get(10, TimeUnit.SECONDS);
+                assertFalse(h.isAlive(), h::toString);
+            }
+            assertEquals(0, server.authenticatedRequestCount());
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            tree.forEach(ProcessHandle::destroyForcibly);
+        }
     }
 
     @Test
@@ -102,7 +179,7 @@ class GitSmartHttpServerStandInTest {
         assertEquals(1, r.exit, r::toString);
         assertTrue(r.stdout.contains("Failed to fetch link index registry from "
                 + "https://github.com/elastic/codex-link-index"), r::toString);
-        assertTrue(r.stdout.contains("could not read Username for 'http://github.com': terminal prompts disabled"),
+        assertTrue(r.stdout.contains("could not read Username for 'https://github.com': terminal prompts disabled"),
                 r::toString);
         assertTrue(r.stdout.contains("'runbooks/index.md' is not a valid link in the 'platform-observability-team'"
                 + " cross link index: "), r::toString);
@@ -119,7 +196,7 @@ class GitSmartHttpServerStandInTest {
 
         assertEquals(1, r.exit, r::toString);
         assertTrue(r.stdout.contains("Failed to fetch link index registry"), r::toString);
-        assertTrue(r.stdout.contains("Authentication failed for 'http://github.com/elastic/codex-link-index.git/'"),
+        assertTrue(r.stdout.contains("Authentication failed for 'https://github.com/elastic/codex-link-index.git/'"),
                 r::toString);
         assertFalse(r.stdout.contains(token), r::toString);
         assertFalse(server.sawOutsideAuthorization(token), server.requestLog()::toString);
@@ -133,12 +210,26 @@ class GitSmartHttpServerStandInTest {
         assertTrue(r.stdout.contains(GitSmartHttpServer.SSH_DISABLED_MESSAGE), r::toString);
         assertTrue(r.stdout.contains("Failed to fetch link index registry"), r::toString);
         assertEquals(0, server.requestCount());
+        assertEquals(List.of(), server.connectTargets());
     }
 
     // ----------------------------------------------------------------------------------------- support
 
     /** Runs the stand-in in {@code repo} with a clean environment plus {@link GitSmartHttpServer#gitEnvironmentFor}. */
     private Result run(Map<String, String> env) throws Exception {
+        Process p = start(env);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError("stand-in timed out: " + Files.readString(stdout));
+        }
+        return new Result(p.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    }
+
+    private Path stdout;
+    private Path stderr;
+
+    private Process start(Map<String, String> env) throws IOException {
         List<String> command = new ArrayList<>();
         if (StandInLauncher.windows()) {
             command.addAll(List.of("cmd.exe", "/c"));
@@ -156,17 +247,12 @@ class GitSmartHttpServerStandInTest {
         pe.put("XDG_DATA_HOME", tmp.resolve("data").toString());
         pe.put("LOCALAPPDATA", tmp.resolve("data").toString());
         pe.putAll(new LinkedHashMap<>(env));
-        Path out = Files.createTempFile(tmp, "stdout", ".txt");
-        Path err = Files.createTempFile(tmp, "stderr", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        stdout = Files.createTempFile(tmp, "stdout", ".txt");
+        stderr = Files.createTempFile(tmp, "stderr", ".txt");
+        pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         Process p = pb.start();
         p.getOutputStream().close();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError("stand-in timed out: " + Files.readString(out));
-        }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        return p;
     }
 
     private static final class Result {

@@ -6,23 +6,14 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -32,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Emulates the parts of the Vault HTTP API the plugin uses (JWT auth login, reading a GitHub installation token
@@ -165,57 +155,15 @@ public final class VaultEmulator extends LoopbackServer {
      * trust {@link #caCertificatePem()}.
      */
     public static VaultEmulator startHttps(OidcIssuer issuer, GitHubTokenRegistry tokens, Path workDir) {
+        SelfSignedTls tls = SelfSignedTls.generate(workDir, "vault", "CN=127.0.0.1", "ip:127.0.0.1,dns:localhost");
         try {
-            Files.createDirectories(workDir);
-            Path keyStore = workDir.resolve("vault-tls.p12");
-            Path pem = workDir.resolve("vault-ca.pem");
-            char[] password = Randoms.alphanumeric(16).toCharArray();
-            Files.deleteIfExists(keyStore);
-            keytool("-genkeypair", "-alias", "vault", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                    "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                    "-storetype", "PKCS12", "-keystore", keyStore.toString(),
-                    "-storepass", new String(password), "-keypass", new String(password));
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(keyStore)) {
-                store.load(in, password);
-            }
-            // what "keytool -exportcert -rfc" writes, without starting another JVM
-            Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
-                    + Base64.getMimeEncoder(64, new byte[] {'\n'})
-                            .encodeToString(store.getCertificate("vault").getEncoded())
-                    + "\n-----END CERTIFICATE-----\n");
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(store, password);
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(keys.getKeyManagers(), null, null);
-
             HttpsServer server = HttpsServer.create(loopback(), 0);
-            server.setHttpsConfigurator(new HttpsConfigurator(tls));
-            VaultEmulator vault = new VaultEmulator(server, issuer, tokens, pem);
+            server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+            VaultEmulator vault = new VaultEmulator(server, issuer, tokens, tls.certificatePem());
             vault.startServing();
             return vault;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void keytool(String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IOException("keytool " + args[0] + " failed: " + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running keytool", e);
-        } finally {
-            process.destroy();
         }
     }
 
@@ -234,20 +182,7 @@ public final class VaultEmulator extends LoopbackServer {
 
     /** An SSL context that trusts exactly {@link #caCertificatePem()}, for clients in tests. */
     public SSLContext clientSslContext() {
-        try (InputStream in = Files.newInputStream(caCertificatePem())) {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            trust.setCertificateEntry("vault", CertificateFactory.getInstance("X.509").generateCertificate(in));
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return SelfSignedTls.trusting(caCertificatePem());
     }
 
     // ---- configuration -------------------------------------------------------------------------------------

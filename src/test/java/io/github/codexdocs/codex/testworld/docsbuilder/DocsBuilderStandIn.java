@@ -813,10 +813,15 @@ public final class DocsBuilderStandIn {
         writeAtomically(file, sb.toString());
     }
 
-    /** Whether the stand-in's record stores only a hash of this variable's value. */
+    /**
+     * Whether the stand-in's record stores only a hash of this variable's value: names with TOKEN, SECRET or
+     * PASSWORD, and {@code GIT_CONFIG_VALUE_<n>} (git configuration from the environment may carry credentials,
+     * e.g. an {@code http.<url>.extraheader} with an Authorization header).
+     */
     static boolean sensitive(String name) {
         String n = name.toUpperCase(Locale.ROOT);
-        return n.contains("TOKEN") || n.contains("SECRET") || n.contains("PASSWORD") || n.startsWith("ACTIONS_ID_TOKEN");
+        return n.contains("TOKEN") || n.contains("SECRET") || n.contains("PASSWORD") || n.startsWith("ACTIONS_ID_TOKEN")
+                || n.startsWith("GIT_CONFIG_VALUE_");
     }
 
     static String sha256(String value) {

@@ -163,6 +163,9 @@ class DocsBuilderStandInTest {
         env.put("ACTIONS_ID_TOKEN_REQUEST_URL", "http://x");
         env.put("DB_PASSWORD", "pw");
         env.put("PLAIN", "visible \"quoted\" \\ value");
+        env.put("GIT_CONFIG_COUNT", "1");
+        env.put("GIT_CONFIG_KEY_0", "http.https://github.com/.extraheader");
+        env.put("GIT_CONFIG_VALUE_0", "AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX3NlY3JldA==");
 
         Result r = run(env, "--path", "docs", "--log-level", "Warning");
         assertEquals(0, r.exit, r::toString);
@@ -185,8 +188,13 @@ class DocsBuilderStandInTest {
         assertEquals("sha256:" + DocsBuilderStandIn.sha256("s3"), values.get("VAULT_SECRET_ID"));
         assertEquals("sha256:" + DocsBuilderStandIn.sha256("pw"), values.get("DB_PASSWORD"));
         assertEquals("sha256:" + DocsBuilderStandIn.sha256("http://x"), values.get("ACTIONS_ID_TOKEN_REQUEST_URL"));
+        assertEquals("sha256:" + DocsBuilderStandIn.sha256("AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX3NlY3JldA=="),
+                values.get("GIT_CONFIG_VALUE_0"));
+        assertEquals("http.https://github.com/.extraheader", values.get("GIT_CONFIG_KEY_0"));
+        assertEquals("1", values.get("GIT_CONFIG_COUNT"));
         assertEquals(DocsBuilderStandIn.sha256("ghs_secret"), rec.get("githubTokenSha256"));
         assertFalse(Files.readString(record).contains("ghs_secret"));
+        assertFalse(Files.readString(record).contains("eC1hY2Nlc3MtdG9rZW46Z2hzX3NlY3JldA=="));
 
         Result noToken = run(Map.of("STANDIN_RECORD", record.toString()));
         assertEquals(0, noToken.exit, noToken::toString);
