@@ -78,10 +78,8 @@ public final class DocsBuild {
                 ? settings.pathPrefix()
                 : PreviewPathPrefix.derive(actions).orElse(null);
         report.row("Path prefix", pathPrefix == null ? "none" : pathPrefix);
-        Path executable = settings.executable() == null
-                ? installer.install()
-                : new ExecutableLocator(environment, osName.toLowerCase(Locale.ROOT).startsWith("windows"))
-                        .locate(settings.executable(), settings.workingDirectory());
+        Path executable = resolveExecutable(settings.executable(), settings.workingDirectory(), environment, osName,
+                installer);
         DocsBuilderArguments arguments = new DocsBuilderArguments(settings.docsPath(), settings.outputDirectory(),
                 pathPrefix, settings.strict(), settings.exporters(), settings.arguments());
         report.row("docs-builder", executable.toString());
@@ -130,6 +128,18 @@ public final class DocsBuild {
         log.info("Documentation built in " + settings.outputDirectory() + " in "
                 + JobReport.seconds(Duration.ofNanos(System.nanoTime() - started))
                 + result.summary().map(s -> " (" + s + ")").orElse(""));
+    }
+
+    /**
+     * The docs-builder to run: the configured {@code executable} (a path, or a name looked up on {@code PATH}), or,
+     * when none is configured, the one the installer provides.
+     */
+    public static Path resolveExecutable(String executable, Path baseDirectory, Map<String, String> environment,
+                                         String osName, DocsBuilderInstaller installer) {
+        return executable == null
+                ? installer.install()
+                : new ExecutableLocator(environment, osName.toLowerCase(Locale.ROOT).startsWith("windows"))
+                        .locate(executable, baseDirectory);
     }
 
     /** Why docs-builder could not fetch the private link index, and what to do about it. */

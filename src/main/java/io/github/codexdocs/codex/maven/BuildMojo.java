@@ -3,24 +3,17 @@ package io.github.codexdocs.codex.maven;
 import io.github.codexdocs.codex.CodexException;
 import io.github.codexdocs.codex.DocsBuild;
 import io.github.codexdocs.codex.ci.GitHubActions;
-import io.github.codexdocs.codex.docsbuilder.install.DocsBuilderInstaller;
-import io.github.codexdocs.codex.docsbuilder.install.InstallSettings;
 import io.github.codexdocs.codex.http.HttpSettings;
 import io.github.codexdocs.codex.http.Proxy;
 import io.github.codexdocs.codex.token.BuildToken;
 import io.github.codexdocs.codex.token.SessionToken;
 import io.github.codexdocs.codex.token.TokenSettings;
 import java.io.File;
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import javax.inject.Inject;
-import org.apache.maven.execution.MavenSession;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -38,55 +31,17 @@ import org.eclipse.aether.SessionData;
  * unless {@code failOnTokenError} is set.
  */
 @Mojo(name = "build", defaultPhase = LifecyclePhase.SITE, threadSafe = true, requiresProject = true)
-public class BuildMojo extends AbstractMojo {
+public class BuildMojo extends AbstractCodexMojo {
 
     /** Skips the goal. */
     @Parameter(property = "codex.skip", defaultValue = "false")
     private boolean skip;
 
-    /**
-     * The docs-builder to run: an absolute path, a path relative to the working directory, or a bare name that is
-     * looked up on {@code PATH}. When not set, the plugin installs the release {@code docsBuilderVersion} for this
-     * platform into {@code docsBuilderCacheDirectory} and runs that; when set, nothing is installed.
-     */
-    @Parameter(property = "codex.executable")
-    private String executable;
 
-    /**
-     * The docs-builder release to install when {@code executable} is not set, e.g. {@code 1.41.0}, or {@code latest}
-     * for the newest release. {@code latest} is resolved on each online build by requesting
-     * {@code <docsBuilderDownloadUrl without /download>/latest} and reading the version from the release tag it
-     * redirects to; the resolved version is the one installed, cached and logged.
-     */
-    @Parameter(property = "codex.docsBuilderVersion", defaultValue = "1.41.0")
-    private String docsBuilderVersion;
 
-    /**
-     * Where docs-builder releases are downloaded from: {@code <docsBuilderDownloadUrl>/<version>/docs-builder-<os>-<arch>.zip}
-     * with the platforms {@code linux-x64}, {@code mac-arm64}, {@code mac-x64} and {@code win-x64}. Point it at an
-     * internal mirror that keeps the same layout when GitHub is not reachable.
-     */
-    @Parameter(property = "codex.docsBuilderDownloadUrl",
-            defaultValue = "https://github.com/elastic/docs-builder/releases/download")
-    private String docsBuilderDownloadUrl;
 
-    /**
-     * The SHA-256 (64 hex digits) of the release zip for this platform; when set, a download with another SHA-256
-     * fails the build before anything is extracted. Not checked when empty.
-     */
-    @Parameter(property = "codex.docsBuilderSha256")
-    private String docsBuilderSha256;
 
-    /**
-     * Where installed docs-builder releases are kept, one folder per version and platform; by default
-     * {@code io/github/codexdocs/docs-builder} in the local Maven repository, so they survive {@code mvn clean}.
-     */
-    @Parameter(property = "codex.docsBuilderCacheDirectory")
-    private File docsBuilderCacheDirectory;
 
-    /** The connect and read timeout of each request that installs docs-builder, in seconds. */
-    @Parameter(property = "codex.docsBuilderRequestTimeout", defaultValue = "30")
-    private int docsBuilderRequestTimeout;
 
     /** The folder that holds the docset ({@code docset.yml} in it or in its {@code docs/} folder): {@code --path}. */
     @Parameter(property = "codex.docsPath")
@@ -134,57 +89,18 @@ public class BuildMojo extends AbstractMojo {
     @Parameter(property = "codex.timeout", defaultValue = "0")
     private int timeout;
 
-    /**
-     * Vault's address, e.g. {@code https://vault.example.com}. When not set, {@code vaultInstance} chooses it.
-     */
-    @Parameter(property = "codex.vaultAddress")
-    private String vaultAddress;
 
-    /**
-     * The Elastic CI Vault to use when {@code vaultAddress} is not set: {@code ci-prod}
-     * ({@code https://vault-ci-prod.elastic.dev}) or {@code ci-dev} ({@code https://vault-ci.dev.elastic.dev}).
-     */
-    @Parameter(property = "codex.vaultInstance", defaultValue = "ci-prod")
-    private String vaultInstance;
 
-    /**
-     * The Vault role to log in with. When not set it is derived from the workflow that runs the build:
-     * {@code token-policy-} and the first 12 hex characters of the SHA-256 of {@code GITHUB_WORKFLOW_REF} up to its
-     * {@code @}.
-     */
-    @Parameter(property = "codex.vaultRole")
-    private String vaultRole;
 
-    /** The audience of the GitHub Actions OIDC token that Vault expects. */
-    @Parameter(property = "codex.oidcAudience", defaultValue = "vault")
-    private String oidcAudience;
 
-    /** Where Vault's JWT auth method is mounted (the part after {@code auth/}). */
-    @Parameter(property = "codex.vaultAuthMount", defaultValue = "github-oidc")
-    private String vaultAuthMount;
 
-    /** The Vault path of the GitHub token; {@code {role}} stands for the role. */
-    @Parameter(property = "codex.vaultSecretPath", defaultValue = "github/token/{role}")
-    private String vaultSecretPath;
 
-    /** The Vault namespace, sent as {@code X-Vault-Namespace}; none when not set. */
-    @Parameter(property = "codex.vaultNamespace")
-    private String vaultNamespace;
 
-    /** A PEM file of certificate authorities trusted for Vault in addition to the JDK's. */
-    @Parameter(property = "codex.vaultCaCertificate")
-    private File vaultCaCertificate;
 
     /** The environment variable docs-builder receives the token in. */
     @Parameter(property = "codex.tokenEnvironmentVariable", defaultValue = "GITHUB_TOKEN")
     private String tokenEnvironmentVariable;
 
-    /**
-     * Fails the build when no token can be fetched in GitHub Actions. By default a failure only warns, and docs-builder
-     * runs without a token, as builds whose docs need none always did.
-     */
-    @Parameter(property = "codex.failOnTokenError", defaultValue = "false")
-    private boolean failOnTokenError;
 
     /**
      * Leaves the token alone after the build. Tokens usually come from a cached policy shared by other workflows, and
@@ -194,26 +110,12 @@ public class BuildMojo extends AbstractMojo {
     @Parameter(property = "codex.skipTokenRevoke", defaultValue = "true")
     private boolean skipTokenRevoke;
 
-    /** The GitHub API used to revoke the token (https://HOST/api/v3 for GitHub Enterprise Server). */
-    @Parameter(property = "codex.githubApiUrl", defaultValue = "https://api.github.com")
-    private String githubApiUrl;
 
-    /** The connect and read timeout of each request of the token fetch, in seconds. */
-    @Parameter(property = "codex.tokenRequestTimeout", defaultValue = "10")
-    private int tokenRequestTimeout;
 
-    /** How long the whole token fetch may take, retries of transient failures included, in seconds. */
-    @Parameter(property = "codex.tokenRetryBudget", defaultValue = "20")
-    private int tokenRetryBudget;
-
-    @Parameter(defaultValue = "${session}", readonly = true, required = true)
-    private MavenSession session;
-
-    private final SettingsDecrypter settingsDecrypter;
 
     @Inject
     public BuildMojo(SettingsDecrypter settingsDecrypter) {
-        this.settingsDecrypter = settingsDecrypter;
+        super(settingsDecrypter);
     }
 
     @Override
@@ -237,59 +139,19 @@ public class BuildMojo extends AbstractMojo {
         try {
             Map<String, String> environment = System.getenv();
             MavenBuildLog log = new MavenBuildLog(getLog(), System.out);
+            if (!VARIABLE_NAME.matcher(tokenEnvironmentVariable).matches()) {
+                throw new CodexException("<tokenEnvironmentVariable> '" + tokenEnvironmentVariable + "' is not a valid"
+                        + " variable name; use letters, digits and underscores, not starting with a digit.");
+            }
             TokenSettings tokenSettings = tokenSettings();
-            List<Proxy> proxies = MavenProxies.of(session.getSettings(), settingsDecrypter);
-            HttpSettings http = new HttpSettings(proxies,
-                    Duration.ofSeconds(tokenRequestTimeout), Duration.ofSeconds(tokenRequestTimeout),
-                    vaultCaCertificate == null ? null : vaultCaCertificate.toPath());
+            List<Proxy> proxies = proxies();
+            HttpSettings http = tokenHttpSettings(proxies);
             BuildToken token = new BuildToken(log, new GitHubActions(environment), tokenSettings, http,
                     new BuildToken.Policy(failOnTokenError, skipTokenRevoke, githubApiUrl), sessionToken(tokenSettings));
             new DocsBuild(log, environment, System.getProperty("os.name", ""), token, installer(log, proxies))
                     .run(settings);
         } catch (CodexException e) {
             throw new MojoFailureException(e.getMessage(), e);
-        }
-    }
-
-    private DocsBuilderInstaller installer(MavenBuildLog log, List<Proxy> proxies) {
-        Path cache = docsBuilderCacheDirectory != null ? docsBuilderCacheDirectory.toPath()
-                : session.getRepositorySession().getLocalRepository().getBasedir().toPath()
-                        .resolve("io/github/codexdocs/docs-builder");
-        Duration timeout = Duration.ofSeconds(Math.max(docsBuilderRequestTimeout, 1));
-        return new DocsBuilderInstaller(log, new InstallSettings(docsBuilderVersion, docsBuilderDownloadUrl,
-                docsBuilderSha256, cache, System.getProperty("os.name"), System.getProperty("os.arch"),
-                session.isOffline(), session.getRequest().isInteractiveMode()),
-                new HttpSettings(proxies, timeout, timeout, null), System.out);
-    }
-
-    private TokenSettings tokenSettings() {
-        if (!VARIABLE_NAME.matcher(tokenEnvironmentVariable).matches()) {
-            throw new CodexException("<tokenEnvironmentVariable> '" + tokenEnvironmentVariable + "' is not a valid"
-                    + " variable name; use letters, digits and underscores, not starting with a digit.");
-        }
-        return new TokenSettings(vaultAddress(), vaultRole, oidcAudience, vaultAuthMount, vaultSecretPath,
-                vaultNamespace, Duration.ofSeconds(Math.max(tokenRetryBudget, 0)));
-    }
-
-    private URI vaultAddress() {
-        String address = vaultAddress;
-        if (address == null || address.isBlank()) {
-            address = switch (vaultInstance.trim().toLowerCase(Locale.ROOT)) {
-                case "ci-prod" -> "https://vault-ci-prod.elastic.dev";
-                case "ci-dev" -> "https://vault-ci.dev.elastic.dev";
-                default -> throw new CodexException("<vaultInstance> '" + vaultInstance + "' is unknown; use ci-prod or"
-                        + " ci-dev, or set <vaultAddress> (codex.vaultAddress).");
-            };
-        }
-        try {
-            URI uri = URI.create(address.trim());
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new IllegalArgumentException();
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            throw new CodexException("<vaultAddress> '" + address + "' is not a URL; use one like"
-                    + " https://vault.example.com.");
         }
     }
 

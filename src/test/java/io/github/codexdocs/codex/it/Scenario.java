@@ -161,7 +161,7 @@ final class Scenario {
         request.setErrorHandler(line -> append(log, arrivals, line));
         request.setMavenOpts("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
         request.addArgs(properties);
-        if (!installs) {
+        if (!installs && properties.stream().noneMatch(p -> p.startsWith("-Dcodex.executable="))) {
             request.addArg("-Dcodex.executable=docs-builder");
         }
         environment.forEach(request::addShellEnvironment);

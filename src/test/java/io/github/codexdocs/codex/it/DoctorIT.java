@@ -1,0 +1,116 @@
+package io.github.codexdocs.codex.it;
+
+import io.github.codexdocs.codex.testworld.OidcIssuer;
+import io.github.codexdocs.codex.testworld.docsbuilder.StandInLauncher;
+import io.github.codexdocs.codex.token.VaultRole;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code codex:doctor} in a healthy simulated Actions job and with each check failing. */
+class DoctorIT {
+    private static Path standInBin;
+    private final TokenWorld world = new TokenWorld();
+
+    @BeforeAll
+    static void installStandIn() throws IOException {
+        standInBin = Path.of(System.getProperty("codex.it.work", "target/it"), "bin").toAbsolutePath();
+        Files.createDirectories(standInBin);
+        StandInLauncher.install(standInBin);
+    }
+
+    @AfterEach
+    void stopWorld() {
+        world.close();
+    }
+
+    private static Scenario doctor() {
+        return Scenario.of("doctor").onPath(standInBin);
+    }
+
+    @Test
+    void aHealthyJobPassesEveryCheck() throws IOException {
+        world.job(doctor()).run("codex:doctor").succeeded()
+                .logContains("[INFO] [OK] GitHub Actions: detected")
+                .logContains("[INFO] [OK] Vault role: " + TokenWorld.ROLE + " (derived from GITHUB_WORKFLOW_REF "
+                        + OidcIssuer.DEFAULT_WORKFLOW_REF + ")")
+                .logContains("[INFO] [OK] OIDC token: issued; repository=elastic/docs-example, workflow_ref="
+                        + OidcIssuer.DEFAULT_WORKFLOW_REF + ", ref=refs/heads/main, aud=vault")
+                .logContains("[INFO] [OK] Vault: reachable at " + world.vault.address())
+                .logContains("[INFO] [OK] Vault login: role " + TokenWorld.ROLE + " accepted")
+                .logContains("[INFO] [OK] GitHub token: readable at github/token/" + TokenWorld.ROLE
+                        + "; lease_id empty (cached, shared with other workflows); expires at ")
+                .logContains("[INFO] [OK] docs-builder: " + standInBin.resolve("docs-builder"))
+                .logContains("[INFO] [OK] git: ")
+                .logContains("[INFO] codex:build would get what it needs here.")
+                .logLacks("[FAILED]")
+                .containsNoSecret(world.secrets());
+    }
+
+    @Test
+    void withoutIdTokenPermissionTheOidcCheckFailsAndSaysHowToFixIt() throws IOException {
+        String failed = "[WARNING] [FAILED] OIDC token: ACTIONS_ID_TOKEN_REQUEST_URL is not set, so this job may not"
+                + " request an OIDC token; fix: add `permissions: id-token: write` to the job (or the workflow)";
+        world.jobWithoutIdToken(doctor()).run("codex:doctor").succeeded()
+                .logContains(failed)
+                .logContains("[INFO] [SKIPPED] Vault login: not checked")
+                .logContains("[WARNING] codex:doctor found failing checks (OIDC token); apply the fixes above.");
+        world.jobWithoutIdToken(doctor()).property("codex.failOnTokenError", "true").run("codex:doctor").failed()
+                .logContains(failed)
+                .logContains("codex:doctor found failing checks (OIDC token); apply the fixes above.");
+    }
+
+    @Test
+    void anEmptyWorkflowRefFailsTheRoleCheck() {
+        world.job(doctor()).env("GITHUB_WORKFLOW_REF", "").run("codex:doctor").succeeded()
+                .logContains("[WARNING] [FAILED] Vault role: GITHUB_WORKFLOW_REF is empty, so no Vault role can be"
+                        + " derived from the workflow; fix: set <vaultRole> (codex.vaultRole)");
+    }
+
+    @Test
+    void anUnreachableVaultFailsItsCheck() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        world.job(doctor()).property("codex.vaultAddress", "http://127.0.0.1:" + port).run("codex:doctor").succeeded()
+                .logContains("[WARNING] [FAILED] Vault: Vault at http://127.0.0.1:" + port + " refused the connection;"
+                        + " fix: check <vaultAddress> (codex.vaultAddress)");
+    }
+
+    @Test
+    void anUnregisteredRoleFailsTheLogin() {
+        String role = VaultRole.fromWorkflowRef("elastic/docs-example/.github/workflows/other.yml").orElseThrow();
+        world.issuer.claim("workflow_ref", "elastic/docs-example/.github/workflows/other.yml@refs/heads/main");
+        world.job(doctor()).env("GITHUB_WORKFLOW_REF", "elastic/docs-example/.github/workflows/other.yml@refs/heads/main")
+                .run("codex:doctor").succeeded()
+                .logContains("[WARNING] [FAILED] Vault login: Vault has no role '" + role + "'")
+                .logContains("fix: register the token policy for this workflow");
+    }
+
+    @Test
+    void aDeniedSecretFailsTheTokenCheck() {
+        world.vault.secretMount("github/other");
+        world.job(doctor()).run("codex:doctor").succeeded()
+                .logContains("[WARNING] [FAILED] GitHub token: Vault has nothing at github/token/" + TokenWorld.ROLE);
+    }
+
+    @Test
+    void aMissingDocsBuilderFailsItsCheck() {
+        world.job(doctor()).property("codex.executable", "/nonexistent/docs-builder").run("codex:doctor").succeeded()
+                .logContains("[WARNING] [FAILED] docs-builder: docs-builder executable /nonexistent/docs-builder does"
+                        + " not exist; install docs-builder or set <executable>");
+    }
+
+    @Test
+    void outsideGitHubActionsThereIsNoTokenToCheck() {
+        doctor().run("codex:doctor").succeeded()
+                .logContains("[INFO] [SKIPPED] GitHub Actions: not detected (GITHUB_ACTIONS is not true): codex:build"
+                        + " fetches no token here, docs-builder reaches the link index over SSH")
+                .logContains("[INFO] [OK] docs-builder: ");
+    }
+}
