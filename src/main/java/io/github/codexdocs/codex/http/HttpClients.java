@@ -29,6 +29,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.Timeout;
@@ -89,6 +90,18 @@ public final class HttpClients {
                 .disableAutomaticRetries()
                 .disableCookieManagement()
                 .build();
+    }
+
+    /** The seconds a {@code Retry-After} header asks to wait, or -1 when there is none or it is a date. */
+    public static long retryAfterSeconds(Header retryAfter) {
+        if (retryAfter == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(retryAfter.getValue().trim());
+        } catch (NumberFormatException httpDate) {
+            return -1;
+        }
     }
 
     /** Chooses the first proxy that serves the target's scheme and host, or none. */

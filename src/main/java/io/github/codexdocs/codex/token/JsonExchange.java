@@ -2,12 +2,10 @@ package io.github.codexdocs.codex.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.codexdocs.codex.http.ConnectionFailures;
+import io.github.codexdocs.codex.http.HttpClients;
 import io.github.codexdocs.codex.token.TokenFailure.Step;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +15,6 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 
 /**
@@ -59,30 +56,15 @@ final class JsonExchange {
                 HttpEntity entity = response.getEntity();
                 String body = entity == null ? "" : EntityUtils.toString(entity, MAX_BODY);
                 Header retryAfter = response.getFirstHeader("Retry-After");
-                return new Reply(response.getCode(), parse(body), seconds(retryAfter));
+                return new Reply(response.getCode(), parse(body), HttpClients.retryAfterSeconds(retryAfter));
             });
         } catch (SSLException e) {
             throw TokenFailure.permanent(step, peer + " could not be reached over TLS (" + e.getMessage() + ")",
                     "trust its certificate authority with <vaultCaCertificate> (codex.vaultCaCertificate)");
         } catch (IOException e) {
-            throw TokenFailure.transientFailure(step, peer + " " + describe(e), fix, -1);
+            throw TokenFailure.transientFailure(step, peer + " could not be reached: " + ConnectionFailures.describe(e),
+                    fix, -1);
         }
-    }
-
-    private static String describe(IOException e) {
-        if (e instanceof ConnectException) {
-            return "refused the connection";
-        }
-        if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
-            return "did not answer in time";
-        }
-        if (e instanceof UnknownHostException) {
-            return "is an unknown host";
-        }
-        if (e instanceof NoHttpResponseException) {
-            return "closed the connection without a reply";
-        }
-        return "could not be reached (" + (e.getMessage() == null ? "connection failed" : e.getMessage()) + ")";
     }
 
     private static JsonNode parse(String body) {
@@ -90,17 +72,6 @@ final class JsonExchange {
             return body.isBlank() ? null : JSON.readTree(body.getBytes(StandardCharsets.UTF_8));
         } catch (IOException notJson) {
             return null;
-        }
-    }
-
-    private static long seconds(Header retryAfter) {
-        if (retryAfter == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(retryAfter.getValue().trim());
-        } catch (NumberFormatException httpDate) {
-            return -1;
         }
     }
 

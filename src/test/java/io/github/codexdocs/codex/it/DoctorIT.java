@@ -78,7 +78,7 @@ class DoctorIT {
             port = socket.getLocalPort();
         }
         world.job(doctor()).property("codex.vaultAddress", "http://127.0.0.1:" + port).run("codex:doctor").succeeded()
-                .logContains("[WARNING] [FAILED] Vault: Vault at http://127.0.0.1:" + port + " refused the connection;"
+                .logContains("[WARNING] [FAILED] Vault: Vault at http://127.0.0.1:" + port + " could not be reached: the connection was refused;"
                         + " fix: check <vaultAddress> (codex.vaultAddress)");
     }
 

@@ -249,7 +249,7 @@ class TokenFetcherTest {
         TokenFailure failure = failure(job(), settings("http://127.0.0.1:" + closedPort, null, Duration.ofSeconds(3)));
         assertTrue(System.nanoTime() - started < 4_000_000_000L, "the retries exceeded the budget");
         assertTrue(failure.getMessage().startsWith("No GitHub token: logging in to Vault failed: Vault at"
-                + " http://127.0.0.1:" + closedPort + " refused the connection (gave up after "), failure.getMessage());
+                + " http://127.0.0.1:" + closedPort + " could not be reached: the connection was refused (gave up after "), failure.getMessage());
         assertTrue(failure.getMessage().endsWith("; check <vaultAddress> (codex.vaultAddress) or <vaultInstance>"
                 + " (codex.vaultInstance), and the proxy settings in settings.xml."), failure.getMessage());
     }

@@ -2,13 +2,11 @@ package io.github.codexdocs.codex.docsbuilder.install;
 
 import io.github.codexdocs.codex.BuildLog;
 import io.github.codexdocs.codex.http.HttpClients;
+import io.github.codexdocs.codex.http.ConnectionFailures;
 import io.github.codexdocs.codex.http.HttpSettings;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -24,7 +22,6 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.NoHttpResponseException;
 
 /**
  * Fetches docs-builder releases over HTTP through {@link HttpClients}: Maven's proxies, the configured timeouts and
@@ -68,7 +65,8 @@ final class ReleaseDownloader {
         try (CloseableHttpClient client = HttpClients.create(http, false)) {
             Answer answer = withRetries(latestUrl, () -> client.execute(new HttpGet(latestUrl), response -> {
                 Header location = response.getFirstHeader("Location");
-                return new Answer(response.getCode(), retryAfter(response.getFirstHeader("Retry-After")),
+                return new Answer(response.getCode(),
+                        HttpClients.retryAfterSeconds(response.getFirstHeader("Retry-After")),
                         location == null ? null : location.getValue());
             }));
             if (answer.status / 100 == 3 && answer.location != null) {
@@ -90,7 +88,8 @@ final class ReleaseDownloader {
         try (CloseableHttpClient client = HttpClients.create(http, true)) {
             Answer answer = withRetries(url, () -> client.execute(new HttpGet(url), response -> {
                 if (response.getCode() != 200) {
-                    return new Answer(response.getCode(), retryAfter(response.getFirstHeader("Retry-After")), null);
+                    return new Answer(response.getCode(),
+                        HttpClients.retryAfterSeconds(response.getFirstHeader("Retry-After")), null);
                 }
                 HttpEntity entity = response.getEntity();
                 long expected = entity == null ? 0 : entity.getContentLength();
@@ -202,33 +201,7 @@ final class ReleaseDownloader {
                     ? "the download ended after " + cut.received + " of " + cut.expected + " bytes"
                     : "the download broke off after " + cut.received + " bytes";
         }
-        if (e instanceof ConnectException) {
-            return "the connection was refused";
-        }
-        if (e instanceof SocketTimeoutException || e instanceof InterruptedIOException) {
-            return "no answer in time";
-        }
-        if (e instanceof UnknownHostException) {
-            return "the host is unknown";
-        }
-        if (e instanceof NoHttpResponseException) {
-            return "the server closed the connection without an answer";
-        }
-        if (e instanceof SSLException) {
-            return "the TLS connection failed (" + e.getMessage() + ")";
-        }
-        return e.getMessage() == null ? "the connection failed" : e.getMessage();
-    }
-
-    private static long retryAfter(Header header) {
-        if (header == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(header.getValue().trim());
-        } catch (NumberFormatException httpDate) {
-            return -1;
-        }
+        return ConnectionFailures.describe(e);
     }
 
     private static MessageDigest sha256() {
