@@ -110,8 +110,14 @@ final class Scenario {
 
     /** Adds an active HTTP proxy to the scenario's settings.xml. */
     Scenario httpProxy(String host, int port, String nonProxyHosts) {
+        return httpProxy(host, port, nonProxyHosts, null, null);
+    }
+
+    /** Adds an active HTTP proxy that wants these credentials to the scenario's settings.xml. */
+    Scenario httpProxy(String host, int port, String nonProxyHosts, String username, String password) {
         proxiesXml += "<proxy><id>proxy-" + port + "</id><active>true</active><protocol>http</protocol><host>" + host
                 + "</host><port>" + port + "</port>"
+                + (username == null ? "" : "<username>" + username + "</username><password>" + password + "</password>")
                 + (nonProxyHosts == null ? "" : "<nonProxyHosts>" + nonProxyHosts + "</nonProxyHosts>") + "</proxy>";
         return this;
     }
@@ -140,6 +146,28 @@ final class Scenario {
         write(payload, eventPayloadJson);
         env("GITHUB_EVENT_PATH", payload.toString());
         return this;
+    }
+
+    /**
+     * Starts Maven without waiting for it, as a person at a terminal would, so that a test can stop it like Ctrl+C or
+     * a cancelled CI job. Its output goes to {@code build.log}.
+     */
+    Process start(String goal) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("codex.it.mavenHome"), "bin", "mvn").toString(), "-B",
+                "-s", settingsFile().toString(),
+                "-Dmaven.repo.local=" + System.getProperty("codex.it.localRepository")));
+        command.addAll(properties);
+        if (!installs && properties.stream().noneMatch(p -> p.startsWith("-Dcodex.executable="))) {
+            command.add("-Dcodex.executable=docs-builder");
+        }
+        command.add(goal);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+                .redirectErrorStream(true).redirectOutput(directory.resolve("build.log").toFile());
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        builder.environment().put("MAVEN_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        return builder.start();
     }
 
     Build run(String... goals) {

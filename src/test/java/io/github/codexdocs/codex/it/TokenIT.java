@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.codexdocs.codex.testworld.ForwardProxy;
 import io.github.codexdocs.codex.testworld.OidcIssuer;
 import io.github.codexdocs.codex.testworld.VaultEmulator.Endpoint;
 import io.github.codexdocs.codex.testworld.VaultEmulator.Fault;
@@ -19,9 +20,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /** Real Maven builds in a simulated GitHub Actions job fetching the token from the loopback OIDC issuer and Vault. */
 class TokenIT {
@@ -218,6 +222,60 @@ class TokenIT {
                 .logContains("[DEBUG]")
                 .logContains("Revoked the GitHub token.")
                 .containsNoSecret(world.secrets());
+    }
+
+    @Test
+    void theTokenFetchGoesThroughTheProxyOfSettingsXmlWithItsCredentials() throws IOException {
+        try (ForwardProxy proxy = ForwardProxy.start()) {
+            proxy.requireCredentials("proxy-user", "proxy-password");
+            Scenario.Build build = world.job(scenario("token-obtained"))
+                    .httpProxy("127.0.0.1", proxy.proxyPort(), null, "proxy-user", "proxy-password")
+                    .run("codex:build").succeeded()
+                    .logContains("Obtained a GitHub token from Vault")
+                    .logLacks("proxy-password");
+            assertEquals(sha256(onlyToken()), record(build).path("githubTokenSha256").asText());
+            List<String> through = proxy.requested();
+            assertTrue(through.stream().anyMatch(u -> u.startsWith(world.issuer.requestUrl())), through.toString());
+            assertTrue(through.contains(world.vault.address() + "/v1/auth/github-oidc/login"), through.toString());
+            assertTrue(through.contains(world.vault.address() + "/v1/github/token/" + TokenWorld.ROLE), through.toString());
+        }
+    }
+
+    @Test
+    void hostsInNonProxyHostsAreReachedDirectly() {
+        try (ForwardProxy proxy = ForwardProxy.start()) {
+            world.job(scenario("token-obtained")).httpProxy("127.0.0.1", proxy.proxyPort(), "localhost|127.0.0.*")
+                    .run("codex:build").succeeded()
+                    .logContains("Obtained a GitHub token from Vault");
+            assertEquals(List.of(), proxy.requested());
+        }
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void anInterruptedBuildStopsDocsBuildersTreeAndRevokesItsLeasedToken() throws Exception {
+        world.vault.cached(TokenWorld.ROLE, false);
+        Scenario scenario = world.job(scenario("interrupted")).property("codex.skipTokenRevoke", "false")
+                .env("STANDIN_SLEEP_SECONDS", "300").env("STANDIN_SPAWN_CHILD", "1");
+        Path record = scenario.directory().resolve("record.json");
+        Process maven = scenario.start("codex:build");
+        try {
+            Path childPid = Path.of(record + ".child-pid");
+            for (int i = 0; i < 600 && !Files.exists(childPid) && maven.isAlive(); i++) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.exists(childPid), "docs-builder did not start:\n"
+                    + Files.readString(scenario.directory().resolve("build.log")));
+            new ProcessBuilder("kill", "-INT", Long.toString(maven.pid())).start().waitFor(); // Ctrl+C
+            assertTrue(maven.waitFor(60, TimeUnit.SECONDS), "Maven did not stop");
+            for (String suffix : List.of(".pid", ".child-pid")) {
+                long pid = Long.parseLong(Files.readString(Path.of(record + suffix)).trim());
+                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), suffix + " survived");
+            }
+            assertEquals(List.of(onlyToken()), world.github.revokedTokens());
+        } finally {
+            maven.destroyForcibly();
+        }
     }
 
     @Test
