@@ -220,7 +220,8 @@ final class Scenario {
         if (!Files.exists(file)) {
             String userRepository = Path.of(System.getProperty("codex.it.userRepository")).toUri().toString();
             String repository = "<id>user-local</id><url>" + userRepository + "</url>"
-                    + "<releases><enabled>true</enabled></releases><snapshots><enabled>false</enabled></snapshots>";
+                    + "<releases><enabled>true</enabled><checksumPolicy>ignore</checksumPolicy></releases>"
+                    + "<snapshots><enabled>false</enabled></snapshots>";
             write(file, "<settings><profiles><profile><id>it</id>"
                     + "<repositories><repository>" + repository + "</repository></repositories>"
                     + "<pluginRepositories><pluginRepository>" + repository + "</pluginRepository></pluginRepositories>"
