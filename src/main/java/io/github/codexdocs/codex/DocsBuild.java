@@ -96,6 +96,8 @@ public final class DocsBuild {
             childEnvironment.put(settings.tokenEnvironmentVariable(), t.value());
             LinkIndexCheckout.addGitCredentials(childEnvironment, t.value());
         });
+        log.debug("docs-builder's environment variables (values not shown): " + String.join(", ",
+                childEnvironment.keySet()));
         DocsBuilderRunner.Result result;
         try {
             result = new DocsBuilderRunner(log).run(executable, arguments.toList(), settings.workingDirectory(),

@@ -166,7 +166,8 @@ public class BuildMojo extends AbstractCodexMojo {
                 .filter(p -> p.getBuildPlugins().stream().anyMatch(plugin -> plugin.getKey().equals(PLUGIN_KEY)))
                 .count();
         data.set(key, null, new SessionToken((int) users));
-        return (SessionToken) data.get(key);
+        // Another version of the plugin in the same build has classes of its own: it keeps its own token.
+        return data.get(key) instanceof SessionToken shared ? shared : new SessionToken(1);
     }
 
     private static final String PLUGIN_KEY = "io.github.codexdocs:codex-maven-plugin";

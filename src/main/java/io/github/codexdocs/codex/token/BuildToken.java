@@ -97,6 +97,10 @@ public final class BuildToken {
         String role = null;
         try {
             role = TokenFetcher.role(settings, actions);
+            log.debug("Fetching a GitHub token: Vault " + settings.vaultAddress() + (settings.namespace() == null ? ""
+                    : " (namespace " + settings.namespace() + ")") + ", role " + role + ", auth/" + settings.authMount()
+                    + ", " + settings.secretPathFor(role) + ", audience " + settings.audience() + ", retry budget "
+                    + settings.retryBudget().toSeconds() + " s.");
             try (CloseableHttpClient client = HttpClients.create(http)) {
                 return TokenOutcome.obtained(new TokenFetcher(client, settings).fetch(actions, role), role);
             }
