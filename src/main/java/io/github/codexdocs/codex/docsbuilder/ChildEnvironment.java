@@ -17,6 +17,8 @@ public final class ChildEnvironment {
             "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
             "ACTIONS_RUNTIME_TOKEN",
             "VAULT_TOKEN");
+    /** The variable docs-builder itself reads the token from, whatever name the plugin hands it over in. */
+    private static final String DOCS_BUILDER_TOKEN_VARIABLE = "GITHUB_TOKEN";
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private ChildEnvironment() {
@@ -25,13 +27,14 @@ public final class ChildEnvironment {
     /**
      * @param parent        the environment of the Maven process
      * @param configured    the user's {@code environmentVariables}; a null value means empty
-     * @param tokenVariable the name docs-builder reads the token from; it is removed from the inherited
-     *                      environment so that a build without a token has no token variable at all
+     * @param tokenVariable the name the token is handed over in; it and {@code GITHUB_TOKEN} are removed from the
+     *                      inherited environment so that a build without a token has no token variable at all
      */
     public static Map<String, String> of(Map<String, String> parent, Map<String, String> configured,
                                          String tokenVariable) {
         Map<String, String> child = new TreeMap<>(parent);
-        child.keySet().removeIf(name -> WITHHELD.contains(name) || name.equals(tokenVariable));
+        child.keySet().removeIf(name -> WITHHELD.contains(name) || name.equals(tokenVariable)
+                || name.equals(DOCS_BUILDER_TOKEN_VARIABLE));
         configured.forEach((name, value) -> {
             if (name == null || !NAME.matcher(name).matches()) {
                 throw new CodexException("<environmentVariables> has an invalid variable name '" + name

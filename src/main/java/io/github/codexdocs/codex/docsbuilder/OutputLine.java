@@ -24,7 +24,8 @@ public record OutputLine(Kind kind, String text) {
         if (trimmed.startsWith("warn ")) {
             return new OutputLine(Kind.WARNING, trimmed.substring(5).stripLeading());
         }
-        if (trimmed.startsWith("error")) {
+        if (trimmed.startsWith("error") && (trimmed.length() == 5 || trimmed.charAt(5) == ':'
+                || Character.isWhitespace(trimmed.charAt(5)))) {
             return new OutputLine(Kind.ERROR, trimmed.substring(5).stripLeading());
         }
         if (trimmed.startsWith("fail ")) {

@@ -1,17 +1,14 @@
 package io.github.codexdocs.codex.maven;
 
-import io.github.codexdocs.codex.CodexException;
 import io.github.codexdocs.codex.docsbuilder.install.DocsBuilderInstaller;
 import io.github.codexdocs.codex.docsbuilder.install.InstallSettings;
 import io.github.codexdocs.codex.http.HttpSettings;
 import io.github.codexdocs.codex.http.Proxy;
 import io.github.codexdocs.codex.token.TokenSettings;
 import java.io.File;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -100,10 +97,14 @@ public abstract class AbstractCodexMojo extends AbstractMojo {
     /** The GitHub API used to revoke the token (https://HOST/api/v3 for GitHub Enterprise Server). */
     @Parameter(property = "codex.githubApiUrl", defaultValue = "https://api.github.com")
     protected String githubApiUrl;
-    /** The connect and read timeout of each request of the token fetch, in seconds. */
+    /** The connect and read timeout of each request of the token fetch, in seconds (at least 1). */
     @Parameter(property = "codex.tokenRequestTimeout", defaultValue = "10")
     protected int tokenRequestTimeout;
-    /** How long the whole token fetch may take, retries of transient failures included, in seconds. */
+    /**
+     * How long the token fetch keeps retrying transient failures (connection problems, timeouts, HTTP 412, 429 and
+     * 5xx), in seconds: a retry starts only while its pause still fits in this budget. A request under way is bounded
+     * by {@code tokenRequestTimeout}, not by this budget.
+     */
     @Parameter(property = "codex.tokenRetryBudget", defaultValue = "20")
     protected int tokenRetryBudget;
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
@@ -122,8 +123,8 @@ public abstract class AbstractCodexMojo extends AbstractMojo {
 
     /** How the token fetch talks HTTP. */
     protected HttpSettings tokenHttpSettings(List<Proxy> proxies) {
-        return new HttpSettings(proxies, Duration.ofSeconds(tokenRequestTimeout), Duration.ofSeconds(tokenRequestTimeout),
-                vaultCaCertificate == null ? null : vaultCaCertificate.toPath());
+        Duration timeout = Duration.ofSeconds(Math.max(tokenRequestTimeout, 1));
+        return new HttpSettings(proxies, timeout, timeout, vaultCaCertificate == null ? null : vaultCaCertificate.toPath());
     }
 
     protected DocsBuilderInstaller installer(MavenBuildLog log, List<Proxy> proxies) {
@@ -138,29 +139,7 @@ public abstract class AbstractCodexMojo extends AbstractMojo {
     }
 
     protected TokenSettings tokenSettings() {
-        return new TokenSettings(vaultAddress(), vaultRole, oidcAudience, vaultAuthMount, vaultSecretPath,
+        return new TokenSettings(vaultAddress, vaultInstance, vaultRole, oidcAudience, vaultAuthMount, vaultSecretPath,
                 vaultNamespace, Duration.ofSeconds(Math.max(tokenRetryBudget, 0)));
-    }
-
-    private URI vaultAddress() {
-        String address = vaultAddress;
-        if (address == null || address.isBlank()) {
-            address = switch (vaultInstance.trim().toLowerCase(Locale.ROOT)) {
-                case "ci-prod" -> "https://vault-ci-prod.elastic.dev";
-                case "ci-dev" -> "https://vault-ci.dev.elastic.dev";
-                default -> throw new CodexException("<vaultInstance> '" + vaultInstance + "' is unknown; use ci-prod or"
-                        + " ci-dev, or set <vaultAddress> (codex.vaultAddress).");
-            };
-        }
-        try {
-            URI uri = URI.create(address.trim());
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new IllegalArgumentException();
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            throw new CodexException("<vaultAddress> '" + address + "' is not a URL; use one like"
-                    + " https://vault.example.com.");
-        }
     }
 }

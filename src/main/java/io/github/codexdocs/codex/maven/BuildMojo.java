@@ -156,16 +156,20 @@ public class BuildMojo extends AbstractCodexMojo {
     }
 
     /**
-     * The token shared by the modules of this Maven session that use the same Vault settings, kept in the session's
-     * data so that it is fetched once, also in parallel builds.
+     * The token shared by the executions of this Maven session that use the same Vault settings, kept in the session's
+     * data so that it is fetched once, also in parallel builds. Each project that declares the plugin is expected to
+     * run the goal once per execution bound to it, or once when none is (a command-line {@code codex:build}).
      */
     private SessionToken sessionToken(TokenSettings settings) {
         String key = SessionToken.class.getName() + "|" + settings;
         SessionData data = session.getRepositorySession().getData();
-        long users = session.getProjects().stream()
-                .filter(p -> p.getBuildPlugins().stream().anyMatch(plugin -> plugin.getKey().equals(PLUGIN_KEY)))
-                .count();
-        data.set(key, null, new SessionToken((int) users));
+        int uses = session.getProjects().stream()
+                .flatMap(p -> p.getBuildPlugins().stream())
+                .filter(plugin -> plugin.getKey().equals(PLUGIN_KEY))
+                .mapToInt(plugin -> (int) Math.max(1, plugin.getExecutions().stream()
+                        .filter(execution -> execution.getGoals().contains("build")).count()))
+                .sum();
+        data.set(key, null, new SessionToken(uses));
         // Another version of the plugin in the same build has classes of its own: it keeps its own token.
         return data.get(key) instanceof SessionToken shared ? shared : new SessionToken(1);
     }

@@ -6,6 +6,8 @@ import io.github.codexdocs.codex.ci.GitHubActions;
 import io.github.codexdocs.codex.docsbuilder.ExecutableLocator;
 import io.github.codexdocs.codex.http.HttpClients;
 import io.github.codexdocs.codex.http.Proxy;
+import io.github.codexdocs.codex.token.GitHubToken;
+import io.github.codexdocs.codex.token.GitHubTokenRevoker;
 import io.github.codexdocs.codex.token.TokenCheckup;
 import io.github.codexdocs.codex.token.TokenCheckup.Finding;
 import io.github.codexdocs.codex.token.TokenCheckup.Status;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.inject.Inject;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.maven.plugin.MojoFailureException;
@@ -27,7 +30,8 @@ import org.apache.maven.settings.crypto.SettingsDecrypter;
  * the job's OIDC token and the claims Vault binds on (repository, workflow_ref, ref, aud); Vault reachable; the Vault
  * login; the GitHub token read (lease, expiry, permissions and repositories, never the token); docs-builder resolved;
  * git on {@code PATH}. A failed check says how to fix it. The goal fails when a check fails and
- * {@code failOnTokenError} is set.
+ * {@code failOnTokenError} is set. A token that Vault leased to this job is revoked right away through
+ * {@code githubApiUrl}; a cached, shared one is left alone.
  */
 @Mojo(name = "doctor", requiresProject = false, threadSafe = true)
 public class DoctorMojo extends AbstractCodexMojo {
@@ -45,10 +49,14 @@ public class DoctorMojo extends AbstractCodexMojo {
         try {
             List<Proxy> proxies = proxies();
             try (CloseableHttpClient http = HttpClients.create(tokenHttpSettings(proxies))) {
-                new TokenCheckup(http, tokenSettings(), new GitHubActions(environment)).run(finding -> {
-                    findings.add(finding);
-                    report(finding);
-                });
+                Optional<GitHubToken> token = new TokenCheckup(http, tokenSettings(), new GitHubActions(environment))
+                        .run(finding -> {
+                            findings.add(finding);
+                            report(finding);
+                        });
+                // A token leased to this job is of no further use; a cached one is shared and stays.
+                token.filter(GitHubToken::isLeased)
+                        .ifPresent(leased -> new GitHubTokenRevoker(http, githubApiUrl, log).revoke(leased));
             }
             Path base = Path.of(session.getExecutionRootDirectory());
             String osName = System.getProperty("os.name", "");

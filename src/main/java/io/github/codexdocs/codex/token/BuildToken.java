@@ -88,7 +88,7 @@ public final class BuildToken {
                     + " not revoked.");
             return;
         }
-        if (session.claimRevocation()) {
+        if (session.claimRevocation(token)) {
             revoke(token);
         }
     }
@@ -97,7 +97,7 @@ public final class BuildToken {
         String role = null;
         try {
             role = TokenFetcher.role(settings, actions);
-            log.debug("Fetching a GitHub token: Vault " + settings.vaultAddress() + (settings.namespace() == null ? ""
+            log.debug("Fetching a GitHub token: Vault " + settings.vaultUri() + (settings.namespace() == null ? ""
                     : " (namespace " + settings.namespace() + ")") + ", role " + role + ", auth/" + settings.authMount()
                     + ", " + settings.secretPathFor(role) + ", audience " + settings.audience() + ", retry budget "
                     + settings.retryBudget().toSeconds() + " s.");
@@ -106,6 +106,10 @@ public final class BuildToken {
             }
         } catch (TokenFailure failure) {
             return TokenOutcome.failed(failure, role);
+        } catch (CodexException unreadableCertificates) {
+            return TokenOutcome.failed(TokenFailure.permanent(TokenFailure.Step.CONFIGURATION, "the certificates in "
+                    + http.extraTrustedCertificates() + " could not be read", "point <vaultCaCertificate>"
+                    + " (codex.vaultCaCertificate) at a PEM file of X.509 certificates"), role);
         } catch (IOException closing) {
             throw new IllegalStateException("closing an HTTP client", closing);
         }
@@ -114,7 +118,7 @@ public final class BuildToken {
     /** A build stopped before its last module (Ctrl+C, a failure) still revokes the token it owns. */
     private void revokeOnExit(GitHubToken token) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (session.claimRevocation()) {
+            if (session.claimRevocation(token)) {
                 revoke(token);
             }
         }, "codex-revoke-github-token"));

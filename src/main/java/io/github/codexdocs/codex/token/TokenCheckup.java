@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.codexdocs.codex.ci.GitHubActions;
 import java.io.IOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -40,12 +42,16 @@ public final class TokenCheckup {
         this.actions = actions;
     }
 
-    /** Runs the checks in order, handing each finding over as soon as it is known. */
-    public void run(Consumer<Finding> report) {
+    /**
+     * Runs the checks in order, handing each finding over as soon as it is known.
+     *
+     * @return the GitHub token read in the last check, if it came that far, so that the caller can revoke it
+     */
+    public Optional<GitHubToken> run(Consumer<Finding> report) {
         if (!actions.isActive()) {
             report.accept(new Finding("GitHub Actions", Status.SKIPPED, "not detected (GITHUB_ACTIONS is not true):"
                     + " codex:build fetches no token here, docs-builder reaches the link index over SSH"));
-            return;
+            return Optional.empty();
         }
         report.accept(new Finding("GitHub Actions", Status.OK, "detected"));
         List<String> remaining = new ArrayList<>(List.of("Vault role", "OIDC token", "Vault", "Vault login",
@@ -59,25 +65,28 @@ public final class TokenCheckup {
             report.accept(new Finding(remaining.remove(0), Status.OK, "issued; " + boundClaims(jwt)));
             String health = vaultHealth();
             report.accept(new Finding(remaining.remove(0), Status.OK, health));
-            VaultClient vault = new VaultClient(http, settings.vaultAddress(), settings.namespace());
+            VaultClient vault = new VaultClient(http, settings.vaultUri(), settings.namespace());
             String clientToken = vault.login(settings.authMount(), role, jwt);
             report.accept(new Finding(remaining.remove(0), Status.OK, "role " + role + " accepted the job's OIDC"
                     + " token at auth/" + settings.authMount()));
             GitHubToken token = vault.readToken(settings.secretPathFor(role), clientToken);
             report.accept(new Finding(remaining.remove(0), Status.OK, describe(token, settings.secretPathFor(role))));
+            return Optional.of(token);
         } catch (TokenFailure failure) {
             report.accept(new Finding(remaining.remove(0), Status.FAILED, failure.reason() + "; fix: " + failure.fix()));
             remaining.forEach(check -> report.accept(new Finding(check, Status.SKIPPED, "not checked")));
+            return Optional.empty();
         }
     }
 
     /** Any HTTP answer from Vault's health endpoint means it can be reached. */
     private String vaultHealth() throws TokenFailure {
-        HttpGet request = new HttpGet(settings.vaultAddress().toString().replaceAll("/+$", "") + "/v1/sys/health");
+        URI address = settings.vaultUri();
+        HttpGet request = new HttpGet(address.toString().replaceAll("/+$", "") + "/v1/sys/health");
         JsonExchange.Reply reply = JsonExchange.execute(http, request, TokenFailure.Step.LOGIN,
-                "Vault at " + settings.vaultAddress(), "check <vaultAddress> (codex.vaultAddress) or <vaultInstance>"
+                "Vault at " + address, "check <vaultAddress> (codex.vaultAddress) or <vaultInstance>"
                         + " (codex.vaultInstance), and the proxy settings in settings.xml");
-        return "reachable at " + settings.vaultAddress() + " (health: HTTP " + reply.status() + ")";
+        return "reachable at " + address + " (health: HTTP " + reply.status() + ")";
     }
 
     private static String boundClaims(String jwt) {

@@ -8,6 +8,7 @@ public final class TokenFailure extends Exception {
 
     /** The step of the token fetch that failed. */
     public enum Step {
+        CONFIGURATION("reading the Vault settings"),
         ROLE("deriving the Vault role"),
         OIDC("requesting the GitHub Actions OIDC token"),
         LOGIN("logging in to Vault"),

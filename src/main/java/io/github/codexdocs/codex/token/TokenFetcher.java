@@ -28,9 +28,10 @@ public final class TokenFetcher {
     }
 
     public GitHubToken fetch(GitHubActions actions, String role) throws TokenFailure {
+        settings.vaultUri();
         Retrier retrier = Retrier.withBudget(settings.retryBudget());
         String jwt = retrier.call(() -> new OidcTokenClient(http).requestJwt(actions, settings.audience()));
-        VaultClient vault = new VaultClient(http, settings.vaultAddress(), settings.namespace());
+        VaultClient vault = new VaultClient(http, settings.vaultUri(), settings.namespace());
         String clientToken = retrier.call(() -> vault.login(settings.authMount(), role, jwt));
         return retrier.call(() -> vault.readToken(settings.secretPathFor(role), clientToken));
     }

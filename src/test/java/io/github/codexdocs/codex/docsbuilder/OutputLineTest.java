@@ -34,6 +34,8 @@ class OutputLineTest {
                 OutputLine.classify("Unrecognized option '--bogus'"));
         assertEquals(new OutputLine(Kind.INFO, "warning: not a level word"),
                 OutputLine.classify("warning: not a level word"));
+        assertEquals(new OutputLine(Kind.INFO, "errors: none found"), OutputLine.classify("errors: none found"));
+        assertEquals(new OutputLine(Kind.ERROR, "something broke"), OutputLine.classify("error something broke"));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.github.codexdocs.codex.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.github.codexdocs.codex.testworld.OidcIssuer;
 import io.github.codexdocs.codex.testworld.docsbuilder.StandInLauncher;
 import io.github.codexdocs.codex.token.VaultRole;
@@ -49,6 +51,15 @@ class DoctorIT {
                 .logContains("[INFO] codex:build would get what it needs here.")
                 .logLacks("[FAILED]")
                 .containsNoSecret(world.secrets());
+    }
+
+    @Test
+    void aTokenLeasedToTheJobIsRevokedByTheDoctor() {
+        world.vault.cached(TokenWorld.ROLE, false);
+        world.job(doctor()).run("codex:doctor").succeeded()
+                .logContains("lease_id present (leased to this job)")
+                .logContains("[INFO] Revoked the GitHub token.");
+        assertEquals(world.tokens.minted(), world.github.revokedTokens());
     }
 
     @Test

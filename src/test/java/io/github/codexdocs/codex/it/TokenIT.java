@@ -279,6 +279,45 @@ class TokenIT {
     }
 
     @Test
+    void mistakesInTheVaultSettingsOnlyWarnInGitHubActionsAndAreIgnoredElsewhere() throws IOException {
+        scenario("token-misconfigured").property("codex.vaultInstance", "ci-qa").run("codex:build").succeeded()
+                .logLacks("[WARNING]");
+        world.job(scenario("token-misconfigured")).property("codex.vaultAddress", "").property("codex.vaultInstance",
+                "ci-qa").run("codex:build").succeeded()
+                .logContains("[WARNING] No GitHub token: reading the Vault settings failed: <vaultInstance> 'ci-qa' is"
+                        + " unknown; use ci-prod or ci-dev, or set <vaultAddress> (codex.vaultAddress).");
+        Scenario scenario = world.job(scenario("token-misconfigured"));
+        Path notPem = scenario.directory().resolve("not-a-certificate.pem");
+        Files.writeString(notPem, "not a certificate");
+        scenario.property("codex.vaultCaCertificate", notPem.toString()).run("codex:build").succeeded()
+                .logContains("[WARNING] No GitHub token: reading the Vault settings failed: the certificates in "
+                        + notPem + " could not be read; point <vaultCaCertificate> (codex.vaultCaCertificate) at a PEM"
+                        + " file of X.509 certificates.")
+                .logContains("Documentation built in ");
+        assertEquals(0, world.issuer.requestCount());
+    }
+
+    @Test
+    void twoExecutionsInOneModuleShareOneTokenRevokedAfterTheLast() {
+        world.vault.cached(TokenWorld.ROLE, false);
+        Scenario.Build build = world.job(scenario("token-two-executions")).run("site").succeeded()
+                .logContains("Reusing this build's GitHub token");
+        assertEquals(1, world.tokens.minted().size());
+        assertEquals(world.tokens.minted(), world.github.revokedTokens());
+        assertTrue(build.log().indexOf("Revoked the GitHub token.") > build.log().lastIndexOf("Running "));
+    }
+
+    @Test
+    void anExecutionAfterTheRevocationGetsAFreshToken() {
+        world.vault.cached(TokenWorld.ROLE, false);
+        // two bound executions are expected; the command-line one comes after the token was revoked
+        Scenario.Build build = world.job(scenario("token-two-executions")).run("site", "codex:build").succeeded();
+        assertEquals(3, build.log().split("Documentation built in ", -1).length - 1);
+        assertEquals(2, world.tokens.minted().size());
+        assertEquals(world.tokens.minted(), world.github.revokedTokens());
+    }
+
+    @Test
     void outsideGitHubActionsNoTokenIsFetched() throws IOException {
         Scenario.Build build = scenario("token-outside-actions")
                 .env("ACTIONS_ID_TOKEN_REQUEST_URL", world.issuer.requestUrl())

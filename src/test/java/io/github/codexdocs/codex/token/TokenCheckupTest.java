@@ -14,7 +14,6 @@ import io.github.codexdocs.codex.token.TokenCheckup.Finding;
 import io.github.codexdocs.codex.token.TokenCheckup.Status;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,7 +46,7 @@ class TokenCheckupTest {
 
     private List<Finding> checkup(Map<String, String> env, String address) throws IOException {
         List<Finding> findings = new ArrayList<>();
-        TokenSettings settings = new TokenSettings(URI.create(address), null, "vault", "github-oidc",
+        TokenSettings settings = new TokenSettings(address, null, null, "vault", "github-oidc",
                 "github/token/{role}", null, Duration.ofSeconds(5));
         try (CloseableHttpClient http = HttpClients.create(new HttpSettings(List.of(), Duration.ofSeconds(2),
                 Duration.ofSeconds(2), null))) {

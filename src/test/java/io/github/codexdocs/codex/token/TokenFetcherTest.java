@@ -16,7 +16,6 @@ import io.github.codexdocs.codex.testworld.VaultEmulator.Fault;
 import io.github.codexdocs.codex.token.TokenFailure.Step;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +66,7 @@ class TokenFetcherTest {
     }
 
     private TokenSettings settings(String address, String role, Duration budget) {
-        return new TokenSettings(URI.create(address), role, "vault", "github-oidc", "github/token/{role}", null, budget);
+        return new TokenSettings(address, null, role, "vault", "github-oidc", "github/token/{role}", null, budget);
     }
 
     private GitHubToken fetch(Map<String, String> env, TokenSettings settings, Path ca) throws TokenFailure, IOException {
@@ -126,7 +125,7 @@ class TokenFetcherTest {
     void anExplicitRoleAndNamespaceAreUsed() throws Exception {
         vault.registerRole("token-policy-docs", OidcIssuer.DEFAULT_WORKFLOW_REF);
         vault.requireNamespace("admin/ci");
-        TokenSettings settings = new TokenSettings(URI.create(vault.address()), "token-policy-docs", "vault",
+        TokenSettings settings = new TokenSettings(vault.address(), null, "token-policy-docs", "vault",
                 "github-oidc", "github/token/{role}", "admin/ci", Duration.ofSeconds(5));
         GitHubToken token = fetch(job(), settings, null);
         assertTrue(tokens.isValid(token.value()));
