@@ -1,0 +1,458 @@
+package io.github.codexdocs.codex.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.codexdocs.codex.ci.GitHubActions;
+import io.github.codexdocs.codex.http.HttpClients;
+import io.github.codexdocs.codex.http.HttpSettings;
+import io.github.codexdocs.codex.it.Scenario;
+import io.github.codexdocs.codex.it.TokenWorld;
+import io.github.codexdocs.codex.testworld.OidcIssuer;
+import io.github.codexdocs.codex.testworld.docsbuilder.StandInLauncher;
+import io.github.codexdocs.codex.token.TokenFetcher;
+import io.github.codexdocs.codex.token.TokenSettings;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+
+/**
+ * The benchmark of issue 7: how much the plugin adds to docs-builder's own time, on the docs-builder stand-in and
+ * the loopback peers of the test world. Run it with {@code ./mvnw -B -Pbenchmark verify -DskipTests}; it prints one
+ * table and writes it as Markdown to {@code target/benchmark-results.md}.
+ *
+ * <p>Timings that are compared are taken interleaved (A, B, A, B, …, after one untimed warm-up of each) and compared
+ * pair by pair: the ratio reported is the median of the per-pair ratios. Nothing here asserts a time; a target only
+ * gets a verdict. The harness fails (exit code 1) only when a build does not do what it should.
+ *
+ * <p>System properties: {@code benchmark.pairs} (overhead pairs, default 5), {@code benchmark.relayRounds} (output
+ * relay rounds, default 3), {@code benchmark.relayLines} (default 1,000,000), {@code benchmark.fetches} (in-process
+ * token fetches, default 200), {@code benchmark.modulePairs} (multi-module pairs, default 3).
+ */
+public final class Benchmarks {
+    private static final int PAIRS = Integer.getInteger("benchmark.pairs", 5);
+    private static final int RELAY_ROUNDS = Integer.getInteger("benchmark.relayRounds", 3);
+    private static final int RELAY_LINES = Integer.getInteger("benchmark.relayLines", 1_000_000);
+    private static final int FETCHES = Integer.getInteger("benchmark.fetches", 200);
+    private static final int MODULE_PAIRS = Integer.getInteger("benchmark.modulePairs", 3);
+    private static final int MODULES = 10;
+    private static final double OVERHEAD_TARGET = 1.05;
+    private static final int DEFAULT_RETRY_BUDGET = 20;
+    private static final String FILLER = "Processing filler line";
+    private static final Pattern GAVE_UP = Pattern.compile("gave up after (\\d+ attempts in [0-9.]+ s)");
+    private static final Pattern HEAP_AFTER_GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
+    /** One way of running the same work; returns its wall time in seconds. */
+    private interface Variant {
+        double seconds() throws Exception;
+    }
+
+    /** One part of the benchmark. */
+    private interface Section {
+        void run() throws Exception;
+    }
+
+    private final Report report = new Report();
+    private final Path launcher;
+    private final Path bin;
+    private final String execPluginVersion = System.getProperty("benchmark.execPluginVersion", "3.7.0");
+    private boolean failed;
+
+    private Benchmarks() {
+        bin = Path.of(System.getProperty("codex.it.work", "target/benchmark"), "bin").toAbsolutePath();
+        launcher = StandInLauncher.install(bin);
+    }
+
+    public static void main(String[] args) throws IOException {
+        Benchmarks benchmarks = new Benchmarks();
+        benchmarks.section("Overhead", benchmarks::overhead);
+        benchmarks.section("Token", benchmarks::token);
+        benchmarks.section("Output relay", benchmarks::relay);
+        benchmarks.section("Install cache", benchmarks::installCache);
+        benchmarks.section("Multi-module", benchmarks::multiModule);
+
+        String table = benchmarks.report.markdown();
+        Path results = Path.of(System.getProperty("benchmark.results", "target/benchmark-results.md"));
+        benchmarks.report.write(results);
+        System.out.println();
+        System.out.println(table);
+        System.out.println("Written to " + results.toAbsolutePath());
+        System.exit(benchmarks.failed ? 1 : 0);
+    }
+
+    private void section(String name, Section section) {
+        System.out.println("[benchmark] == " + name);
+        try {
+            section.run();
+        } catch (Exception | AssertionError e) {
+            failed = true;
+            String message = String.valueOf(e.getMessage());
+            report.row(name, "failed: " + message.lines().findFirst().orElse(message), "", "error");
+            e.printStackTrace();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ 1. overhead
+
+    /** {@code mvn codex:build} against {@code mvn exec:exec} running the same stand-in with the same arguments. */
+    private void overhead() throws Exception {
+        Scenario project = project();
+        List<Samples> times = interleave(PAIRS, true,
+                () -> seconds(project.run("codex:build").succeeded().logContains("Errors / ")),
+                () -> seconds(project.run("exec:exec").succeeded().logContains("Errors / ")));
+        double ratio = times.get(0).medianRatioTo(times.get(1));
+        report.row("Overhead: `mvn codex:build`, median of " + PAIRS, seconds(times.get(0).median())
+                + " " + times.get(0).all("%.2f"));
+        report.row("Overhead: `mvn exec:exec`, same stand-in, median of " + PAIRS, seconds(times.get(1).median())
+                + " " + times.get(1).all("%.2f"));
+        report.row("Overhead: codex:build / exec:exec, median of per-pair ratios", ratio(ratio),
+                "≤ " + OVERHEAD_TARGET, ratio <= OVERHEAD_TARGET);
+    }
+
+    // --------------------------------------------------------------------------------------------------- 2. token
+
+    private void token() throws Exception {
+        fetchLatency();
+        double withVaultUp;
+        try (TokenWorld world = new TokenWorld()) {
+            Scenario.Build build = recorded(world.job(project())).run("codex:build").succeeded()
+                    .logContains("Obtained a GitHub token from Vault");
+            report.row("Token: HTTP requests per build (OIDC + Vault + GitHub), cached token", requests(world),
+                    "3", requestCount(world) == 3);
+            withVaultUp = secondsUntilDocsBuilder(build);
+            report.row("Token: time from `mvn` start until docs-builder starts, Vault up", seconds(withVaultUp));
+        }
+        try (TokenWorld world = new TokenWorld()) {
+            world.vault.cached(TokenWorld.ROLE, false);
+            recorded(world.job(project())).property("codex.skipTokenRevoke", "false").run("codex:build").succeeded()
+                    .logContains("Revoked the GitHub token.");
+            report.row("Token: HTTP requests per build, leased token, skipTokenRevoke=false", requests(world),
+                    "4", requestCount(world) == 4);
+        }
+        for (int budget : List.of(DEFAULT_RETRY_BUDGET, 5)) {
+            vaultUnreachable(budget, withVaultUp);
+        }
+    }
+
+    /** The whole fetch as the plugin does it (role, HTTP client, OIDC, login, read), in this JVM, many times. */
+    private void fetchLatency() throws Exception {
+        try (TokenWorld world = new TokenWorld()) {
+            GitHubActions actions = new GitHubActions(Map.of("GITHUB_ACTIONS", "true",
+                    "GITHUB_WORKFLOW_REF", OidcIssuer.DEFAULT_WORKFLOW_REF,
+                    "ACTIONS_ID_TOKEN_REQUEST_URL", world.issuer.requestUrl(),
+                    "ACTIONS_ID_TOKEN_REQUEST_TOKEN", world.issuer.requestToken()));
+            TokenSettings settings = new TokenSettings(URI.create(world.vault.address()), null, "vault",
+                    "github-oidc", "github/token/{role}", null, Duration.ofSeconds(DEFAULT_RETRY_BUDGET));
+            HttpSettings http = new HttpSettings(List.of(), Duration.ofSeconds(10), Duration.ofSeconds(10), null);
+            double first = fetch(actions, settings, http);
+            Samples fetches = new Samples();
+            for (int i = 0; i < FETCHES; i++) {
+                fetches.add(fetch(actions, settings, http));
+            }
+            double perFetch = (world.issuer.requestCount() + world.vault.requestCount()) / (double) (FETCHES + 1);
+            report.row("Token: first fetch in this JVM (class loading included), in-process", millis(first));
+            report.row("Token: fetch latency on loopback, " + FETCHES + " fetches in-process, median / p95",
+                    millis(fetches.median()) + " / " + millis(fetches.percentile(95)));
+            report.row("Token: HTTP requests per in-process fetch (OIDC + Vault)",
+                    String.format(Locale.ROOT, "%.2f", perFetch), "3", perFetch == 3);
+        }
+    }
+
+    private static double fetch(GitHubActions actions, TokenSettings settings, HttpSettings http) throws Exception {
+        long start = System.nanoTime();
+        String role = TokenFetcher.role(settings, actions);
+        try (CloseableHttpClient client = HttpClients.create(http)) {
+            new TokenFetcher(client, settings).fetch(actions, role);
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Vault on a closed port, failOnTokenError=false: docs-builder must still start within the retry budget. */
+    private void vaultUnreachable(int budget, double withVaultUp) throws Exception {
+        try (TokenWorld world = new TokenWorld()) {
+            Scenario scenario = recorded(world.job(project(), "http://127.0.0.1:" + closedPort()));
+            if (budget != DEFAULT_RETRY_BUDGET) {
+                scenario.property("codex.tokenRetryBudget", Integer.toString(budget));
+            }
+            Scenario.Build build = scenario.run("codex:build").succeeded().logContains("docs-builder runs without a token");
+            double start = secondsUntilDocsBuilder(build);
+            double added = start - withVaultUp;
+            Matcher gaveUp = GAVE_UP.matcher(build.log());
+            report.row("Token: Vault unreachable, tokenRetryBudget " + budget + " s"
+                            + (budget == DEFAULT_RETRY_BUDGET ? " (default)" : "") + ": time until docs-builder starts",
+                    seconds(start) + ", " + seconds(added) + " more than with Vault up (plugin: gave up after "
+                            + (gaveUp.find() ? gaveUp.group(1) : "?") + ")",
+                    "≤ " + budget + " s added (the action: ~45–50 s)", added <= budget);
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int requestCount(TokenWorld world) {
+        return world.issuer.requestCount() + world.vault.requestCount() + world.github.revokeRequestCount();
+    }
+
+    private static String requests(TokenWorld world) {
+        return requestCount(world) + " (OIDC " + world.issuer.requestCount() + ", Vault " + world.vault.requestCount()
+                + ", GitHub " + world.github.revokeRequestCount() + ")";
+    }
+
+    // -------------------------------------------------------------------------------------------- 3. output relay
+
+    /** The stand-in printing a million lines: through codex:build, through exec:exec, and alone into /dev/null. */
+    private void relay() throws Exception {
+        Scenario project = project().env("STANDIN_PRINT_LINES", Integer.toString(RELAY_LINES))
+                .keepOnlyLines(line -> !line.contains(FILLER));
+        List<Samples> times = interleave(RELAY_ROUNDS, false,
+                () -> relayed(project.run("codex:build")),
+                () -> relayed(project.run("exec:exec")),
+                () -> standInAlone(project));
+        String what = String.format(Locale.ROOT, "%,d lines (%d MB)", RELAY_LINES, RELAY_LINES / 10_000);
+        report.row("Output relay, " + what + ": `mvn codex:build`, median of " + RELAY_ROUNDS,
+                seconds(times.get(0).median()) + " " + times.get(0).all("%.2f"));
+        report.row("Output relay: `mvn exec:exec`, median", seconds(times.get(1).median()) + " "
+                + times.get(1).all("%.2f"));
+        report.row("Output relay: the stand-in alone into /dev/null, median", seconds(times.get(2).median()) + " "
+                + times.get(2).all("%.2f"));
+        report.row("Output relay: codex:build / exec:exec, median of per-round ratios",
+                ratio(times.get(0).medianRatioTo(times.get(1))));
+        report.row("Output relay: codex:build / stand-in alone, median of per-round ratios",
+                ratio(times.get(0).medianRatioTo(times.get(2))));
+        smallHeap();
+    }
+
+    private static double relayed(Scenario.Build build) {
+        return relayed(build, RELAY_LINES);
+    }
+
+    private static double relayed(Scenario.Build build, int lines) {
+        build.succeeded().logContains("Errors / ");
+        if (build.lines() < lines) {
+            throw new AssertionError("only " + build.lines() + " lines reached the log:\n" + build.log());
+        }
+        return seconds(build);
+    }
+
+    private double standInAlone(Scenario project) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "--output",
+                project.directory().resolve("target/docs/html").toString())
+                .directory(project.directory().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().clear();
+        builder.environment().putAll(project.environment());
+        long start = System.nanoTime();
+        int exit = builder.start().waitFor();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (exit != 0) {
+            throw new AssertionError("the stand-in alone exited with " + exit);
+        }
+        return seconds;
+    }
+
+    /** What Maven's GC log says: the heap left after each GC, in MiB. */
+    private record HeapAfterGc(int gcs, int max, int last, double seconds) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "max %d MiB, last %d MiB over %d GCs (build %s)", max, last, gcs,
+                    Benchmarks.seconds(seconds));
+        }
+    }
+
+    /**
+     * The same codex:build with Maven under -Xmx64m: it succeeds, and the heap left after GC with a million lines is
+     * that with a hundred times fewer (a few MiB of slack for what is not yet collected).
+     */
+    private void smallHeap() throws IOException {
+        HeapAfterGc small = heapAfterGc(RELAY_LINES / 100);
+        HeapAfterGc large = heapAfterGc(RELAY_LINES);
+        report.row(String.format(Locale.ROOT, "Output relay under MAVEN_OPTS=-Xmx64m, %,d lines (for comparison)",
+                RELAY_LINES / 100), "succeeded; heap after GC " + small);
+        report.row(String.format(Locale.ROOT, "Output relay under MAVEN_OPTS=-Xmx64m, %,d lines", RELAY_LINES),
+                "succeeded; heap after GC " + large, "succeeds; max heap after GC within 8 MiB of the small run's",
+                large.max() <= small.max() + 8);
+    }
+
+    /** Runs codex:build under -Xmx64m with the stand-in printing {@code lines}, logging Maven's GCs. */
+    private HeapAfterGc heapAfterGc(int lines) throws IOException {
+        Scenario project = project().env("STANDIN_PRINT_LINES", Integer.toString(lines))
+                .keepOnlyLines(line -> !line.contains(FILLER));
+        Path gcLog = project.directory().resolve("maven-gc.log");
+        project.mavenOpts("-Xmx64m -Xlog:gc:file=" + gcLog);
+        double seconds = relayed(project.run("codex:build"), lines);
+        int gcs = 0;
+        int max = 0;
+        int last = 0;
+        for (String line : Files.readAllLines(gcLog)) {
+            Matcher m = HEAP_AFTER_GC.matcher(line);
+            if (m.find()) {
+                gcs++;
+                last = Integer.parseInt(m.group(2));
+                max = Math.max(max, last);
+            }
+        }
+        return new HeapAfterGc(gcs, max, last, seconds);
+    }
+
+
+    // ------------------------------------------------------------------------------------------- 4. install cache
+
+    private void installCache() {
+        // PLACEHOLDER (issue 7, part 4): the automatic installation of docs-builder (docsBuilderVersion,
+        // docsBuilderDownloadUrl, docsBuilderCacheDirectory) is not merged yet. Once it is: serve a docs-builder
+        // archive from a loopback server, and time a first run (download and unpack into an empty cache) against a
+        // second run (cache hit), interleaved like the other comparisons. No numbers until then.
+        System.out.println("install cache: not measured yet (installer not merged)");
+        report.row("Install cache: first vs second run", "not measured yet (installer not merged)");
+    }
+
+    // --------------------------------------------------------------------------------------------- 5. multi-module
+
+    /** Ten docsets in one reactor, in a GitHub Actions job: one token fetch in total, serial and with -T 2. */
+    private void multiModule() throws Exception {
+        int[] requests = {Integer.MAX_VALUE, 0};
+        List<Samples> times = interleave(MODULE_PAIRS, true,
+                () -> reactor(1, requests),
+                () -> reactor(2, requests));
+        report.row("Multi-module, " + MODULES + " docsets: `mvn site`, median of " + MODULE_PAIRS,
+                seconds(times.get(0).median()) + " " + times.get(0).all("%.2f"));
+        report.row("Multi-module: `mvn -T 2 site`, median of " + MODULE_PAIRS,
+                seconds(times.get(1).median()) + " " + times.get(1).all("%.2f"));
+        report.row("Multi-module: -T 2 / serial, median of per-pair ratios",
+                ratio(times.get(1).medianRatioTo(times.get(0))));
+        String counted = requests[0] == requests[1] ? Integer.toString(requests[0])
+                : "between " + requests[0] + " and " + requests[1];
+        report.row("Multi-module: HTTP requests per build (OIDC + Vault + GitHub), serial and -T 2",
+                counted + " (one fetch: 3)", "3", requests[0] == 3 && requests[1] == 3);
+    }
+
+    private double reactor(int threads, int[] requests) {
+        try (TokenWorld world = new TokenWorld()) {
+            Scenario scenario = world.job(Scenario.generated("benchmark-modules", reactorFiles()))
+                    .onPath(bin).mavenOpts("");
+            if (threads > 1) {
+                scenario.threads(threads);
+            }
+            Scenario.Build build = scenario.run("site").succeeded();
+            for (int i = 1; i <= MODULES; i++) {
+                Path links = build.directory().resolve(module(i) + "/target/docs/html/links.json");
+                if (!Files.isRegularFile(links)) {
+                    throw new AssertionError("no " + links + ":\n" + build.log());
+                }
+            }
+            int count = requestCount(world);
+            requests[0] = Math.min(requests[0], count);
+            requests[1] = Math.max(requests[1], count);
+            return seconds(build);
+        }
+    }
+
+    private static String module(int i) {
+        return String.format(Locale.ROOT, "docs%02d", i);
+    }
+
+    private static Map<String, String> reactorFiles() {
+        Map<String, String> files = new LinkedHashMap<>();
+        StringBuilder modules = new StringBuilder();
+        for (int i = 1; i <= MODULES; i++) {
+            String module = module(i);
+            modules.append("    <module>").append(module).append("</module>\n");
+            files.put(module + "/pom.xml", "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n"
+                    + "  <modelVersion>4.0.0</modelVersion>\n"
+                    + "  <parent><groupId>io.github.codexdocs.bench</groupId><artifactId>modules</artifactId>"
+                    + "<version>1.0</version></parent>\n"
+                    + "  <artifactId>" + module + "</artifactId>\n  <packaging>pom</packaging>\n"
+                    + "  <build><plugins><plugin><groupId>io.github.codexdocs</groupId>"
+                    + "<artifactId>codex-maven-plugin</artifactId>\n"
+                    + "    <executions><execution><goals><goal>build</goal></goals></execution></executions>\n"
+                    + "  </plugin></plugins></build>\n</project>\n");
+            files.put(module + "/docset.yml", "project: 'Docset " + i + "'\ntoc:\n  - file: index.md\n");
+            files.put(module + "/index.md", "# Docset " + i + "\n\nOne of the benchmark's " + MODULES
+                    + " docsets.\n");
+        }
+        files.put("pom.xml", "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n"
+                + "  <modelVersion>4.0.0</modelVersion>\n"
+                + "  <groupId>io.github.codexdocs.bench</groupId>\n  <artifactId>modules</artifactId>\n"
+                + "  <version>1.0</version>\n  <packaging>pom</packaging>\n"
+                + "  <properties><maven.site.skip>true</maven.site.skip></properties>\n"
+                + "  <modules>\n" + modules + "  </modules>\n"
+                + "  <build><pluginManagement><plugins><plugin><groupId>io.github.codexdocs</groupId>"
+                + "<artifactId>codex-maven-plugin</artifactId><version>@project.version@</version>\n"
+                + "    <configuration><docsPath>${project.basedir}</docsPath></configuration>\n"
+                + "  </plugin></plugins></pluginManagement></build>\n</project>\n");
+        return files;
+    }
+
+    // ------------------------------------------------------------------------------------------------- helpers
+
+    /** The benchmarks' project (src/it/benchmark), with the stand-in on PATH and Maven on its default JVM options. */
+    private Scenario project() {
+        return Scenario.of("benchmark").onPath(bin).mavenOpts("")
+                .property("benchmark.execPluginVersion", execPluginVersion);
+    }
+
+    private static Scenario recorded(Scenario scenario) {
+        return scenario.env("STANDIN_RECORD", scenario.directory().resolve("record.json").toString());
+    }
+
+    /** From the start of Maven until the stand-in's process started, as the stand-in recorded it. */
+    private static double secondsUntilDocsBuilder(Scenario.Build build) throws IOException {
+        long started = new ObjectMapper().readTree(build.directory().resolve("record.json").toFile())
+                .path("startedAtEpochMillis").asLong();
+        return (started - build.startedAtEpochMillis()) / 1000.0;
+    }
+
+    /**
+     * Runs the variants in rounds (A, B, A, B, …), after one untimed run of each when {@code warmUp} (it resolves
+     * plugins into the local repository and fills the file system's caches).
+     */
+    private static List<Samples> interleave(int rounds, boolean warmUp, Variant... variants) throws Exception {
+        if (warmUp) {
+            for (Variant variant : variants) {
+                variant.seconds();
+            }
+        }
+        List<Samples> samples = new ArrayList<>();
+        for (int i = 0; i < variants.length; i++) {
+            samples.add(new Samples());
+        }
+        for (int round = 1; round <= rounds; round++) {
+            for (int i = 0; i < variants.length; i++) {
+                samples.get(i).add(variants[i].seconds());
+            }
+            System.out.println("[benchmark]   round " + round + "/" + rounds + ": "
+                    + samples.stream().map(s -> seconds(s.get(s.size() - 1))).toList());
+        }
+        return samples;
+    }
+
+    private static double seconds(Scenario.Build build) {
+        return build.elapsedNanos() / 1e9;
+    }
+
+    private static String seconds(double seconds) {
+        return String.format(Locale.ROOT, "%.2f s", seconds);
+    }
+
+    private static String millis(double seconds) {
+        return String.format(Locale.ROOT, "%.1f ms", seconds * 1000);
+    }
+
+    private static String ratio(double ratio) {
+        return String.format(Locale.ROOT, "%.3f", ratio);
+    }
+}
