@@ -52,6 +52,15 @@ final class Samples {
         return ratios.median();
     }
 
+    /** The median of the differences {@code this[i] - other[i]}, pair by pair. */
+    double medianDifferenceTo(Samples other) {
+        Samples differences = new Samples();
+        for (int i = 0; i < Math.min(size(), other.size()); i++) {
+            differences.add(get(i) - other.get(i));
+        }
+        return differences.median();
+    }
+
     /** Every value, for the record: {@code [1.23, 1.25, …]}. */
     String all(String format) {
         return Arrays.toString(values.stream().map(v -> String.format(Locale.ROOT, format, v)).toArray());

@@ -202,7 +202,6 @@ public final class Scenario {
         invoker.setLocalRepositoryDirectory(new File(System.getProperty("codex.it.localRepository")));
         invoker.setWorkingDirectory(directory.toFile());
         try {
-            long startedAt = System.currentTimeMillis();
             long start = System.nanoTime();
             InvocationResult result = invoker.execute(request);
             long elapsed = System.nanoTime() - start;
@@ -211,8 +210,7 @@ public final class Scenario {
             if (result.getExecutionException() != null) {
                 throw new AssertionError("Maven could not be run for " + name, result.getExecutionException());
             }
-            return new Build(result.getExitCode(), text, List.copyOf(arrivals), directory, lines[0], startedAt,
-                    elapsed);
+            return new Build(result.getExitCode(), text, List.copyOf(arrivals), directory, lines[0], start, elapsed);
         } catch (MavenInvocationException e) {
             throw new AssertionError("Maven could not be run for " + name, e);
         }
@@ -243,10 +241,11 @@ public final class Scenario {
 
     /**
      * The result of a scenario's Maven build: its exit code, its log (the kept lines) with the arrival time of each
-     * line, the number of lines it printed, when Maven was started and how long it ran (nanoseconds).
+     * line, the number of lines it printed, when Maven was started ({@link System#nanoTime()}, as the arrivals) and
+     * how long it ran (nanoseconds).
      */
     public record Build(int exitCode, String log, List<Long> arrivals, Path directory, long lines,
-                        long startedAtEpochMillis, long elapsedNanos) {
+                        long startedAtNanos, long elapsedNanos) {
         public Build succeeded() {
             assertEquals(0, exitCode, () -> "expected the build to succeed:\n" + log);
             return this;
@@ -266,6 +265,11 @@ public final class Scenario {
         double secondsBetween(String first, String then) {
             List<String> lines = log.lines().toList();
             return (arrival(lines, then) - arrival(lines, first)) / 1e9;
+        }
+
+        /** Seconds from the start of Maven until the arrival of the first log line containing {@code text}. */
+        public double secondsUntil(String text) {
+            return (arrival(log.lines().toList(), text) - startedAtNanos) / 1e9;
         }
 
         private long arrival(List<String> lines, String text) {

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -39,8 +38,7 @@ import java.util.stream.Stream;
  *
  * <p>Test steering through environment variables (all optional):
  * <ul>
- *   <li>{@code STANDIN_RECORD=<file>}: at start, write a JSON record of the invocation (overwritten), with
- *       {@code startedAtEpochMillis}, when the process started (for benchmarks: the time until docs-builder ran).</li>
+ *   <li>{@code STANDIN_RECORD=<file>}: at start, write a JSON record of the invocation (overwritten).</li>
  *   <li>{@code STANDIN_EXIT=<code>}: force this exit code at the end (after all normal output).</li>
  *   <li>{@code STANDIN_LINES=<lines>}: raw lines printed first (separated by real newlines or the two
  *       characters {@code \n}); a line starting with {@code stderr:} goes to stderr without that prefix.</li>
@@ -792,8 +790,6 @@ public final class DocsBuilderStandIn {
         sb.append("],\n");
         sb.append("  \"cwd\": ").append(MiniJson.quote(cwd.toString())).append(",\n");
         sb.append("  \"pid\": ").append(ProcessHandle.current().pid()).append(",\n");
-        sb.append("  \"startedAtEpochMillis\": ").append(ProcessHandle.current().info().startInstant()
-                .map(Instant::toEpochMilli).orElseGet(System::currentTimeMillis)).append(",\n");
         TreeMap<String, String> sorted = new TreeMap<>(env);
         sb.append("  \"envNames\": [");
         boolean first = true;
