@@ -21,6 +21,13 @@ final class Samples {
         return values.get(i);
     }
 
+    /** The same without the first value (one taken during a warm-up). */
+    Samples withoutFirst() {
+        Samples rest = new Samples();
+        values.stream().skip(1).forEach(rest::add);
+        return rest;
+    }
+
     double median() {
         return percentile(50);
     }
