@@ -10,6 +10,9 @@ public record BuildSummary(int errors, int warnings, int hints) {
             "^\\s*(\\d+) Errors? / (\\d+) Warnings? / (\\d+) Hints?\\s*$");
 
     public static Optional<BuildSummary> parse(String line) {
+        if (!line.contains(" / ")) {
+            return Optional.empty(); // most lines: no regular expression for them
+        }
         Matcher matcher = LINE.matcher(line);
         if (!matcher.matches()) {
             return Optional.empty();

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.codexdocs.codex.docsbuilder.OutputLine.Kind;
 import java.util.Optional;
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class OutputLineTest {
@@ -44,5 +46,22 @@ class OutputLineTest {
         assertEquals(Optional.of(new BuildSummary(1, 1, 1)), BuildSummary.parse("1 Error / 1 Warning / 1 Hint"));
         assertEquals(Optional.empty(), BuildSummary.parse("Found 2 Errors / 1 Warnings / 0 Hints in total"));
         assertEquals("2 Errors / 1 Warnings / 0 Hints", new BuildSummary(2, 1, 0).toString());
+    }
+
+    @Test
+    void colourCodesAreRemovedAsTheRegularExpressionForAnsiEscapesWould() {
+        Pattern ansi = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B[@-Z\\\\-_]");
+        String alphabet = "\u001B\u001B\u001B[[[0;9?1 /!@mZ\\]_`~a\t";
+        Random random = new Random(7);
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder line = new StringBuilder();
+            for (int i = random.nextInt(16); i > 0; i--) {
+                line.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String raw = line.toString();
+            assertEquals(ansi.matcher(raw).replaceAll(""), OutputLine.stripAnsi(raw), () -> raw.replace("\u001B", "ESC"));
+        }
+        assertEquals("info ::x:: done", OutputLine.stripAnsi("\u001b[32minfo \u001b[0m::x:: done"));
+        assertEquals("kept \u001b[12", OutputLine.stripAnsi("kept \u001b[12"));
     }
 }

@@ -14,10 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.maven.shared.invoker.DefaultInvocationRequest;
 import org.apache.maven.shared.invoker.DefaultInvoker;
 import org.apache.maven.shared.invoker.InvocationRequest;
+import org.apache.maven.shared.invoker.InvocationOutputHandler;
 import org.apache.maven.shared.invoker.InvocationResult;
 import org.apache.maven.shared.invoker.MavenInvocationException;
 
@@ -25,9 +27,10 @@ import org.apache.maven.shared.invoker.MavenInvocationException;
  * One integration-test scenario: a copy of {@code src/it/<name>} (plus the shared docset in {@code src/it/_docset}
  * when the scenario has no {@code docs/} of its own), built by a real Maven through maven-invoker with an
  * environment the test controls entirely: every GitHub Actions, runner and Vault variable of the machine running
- * the tests is removed, so the scenarios behave the same inside a real Actions job.
+ * the tests is removed, so the scenarios behave the same inside a real Actions job. The benchmarks
+ * ({@code io.github.codexdocs.codex.bench}) drive their Maven builds through it too.
  */
-final class Scenario {
+public final class Scenario {
     private static final AtomicInteger RUNS = new AtomicInteger();
     private static final Path SOURCES = Path.of(System.getProperty("codex.it.sources", "src/it"));
     private static final Path WORK = Path.of(System.getProperty("codex.it.work", "target/it"));
@@ -41,6 +44,8 @@ final class Scenario {
     private boolean installs;
     private boolean offline;
     private String proxiesXml = "";
+    private String mavenOpts = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+    private Predicate<String> keptLines;
 
     private Scenario(String name, Path directory) {
         this.name = name;
@@ -48,23 +53,49 @@ final class Scenario {
     }
 
     /** Copies the scenario into a fresh folder under {@code target/it} and makes it a git checkout. */
-    static Scenario of(String name) {
+    public static Scenario of(String name) {
         Path source = SOURCES.resolve(name);
         assertTrue(Files.isDirectory(source), "no scenario folder " + source);
-        Path directory = WORK.resolve(name + "-" + RUNS.incrementAndGet()).toAbsolutePath();
-        Scenario scenario = new Scenario(name, directory);
-        try {
-            deleteRecursively(directory);
+        return create(name, directory -> {
             copy(source, directory);
             if (!Files.isDirectory(directory.resolve("docs"))) {
                 copy(SOURCES.resolve("_docset"), directory.resolve("docs"));
             }
+        });
+    }
+
+    /**
+     * A scenario made at run time from {@code files} (relative path to content) in a fresh folder under
+     * {@code target/it}, made a git checkout; {@code @project.version@} in a {@code pom.xml} is the plugin's version.
+     */
+    public static Scenario generated(String name, Map<String, String> files) {
+        return create(name, directory -> {
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                write(directory.resolve(file.getKey()), file.getValue());
+            }
+        });
+    }
+
+    private interface Contents {
+        void writeInto(Path directory) throws IOException;
+    }
+
+    private static Scenario create(String name, Contents contents) {
+        Path directory = WORK.resolve(name + "-" + RUNS.incrementAndGet()).toAbsolutePath();
+        Scenario scenario = new Scenario(name, directory);
+        try {
+            deleteRecursively(directory);
+            Files.createDirectories(directory);
+            contents.writeInto(directory);
             if (!Files.exists(directory.resolve("no-git"))) {
                 Files.createDirectories(directory.resolve(".git"));
             }
-            Path pom = directory.resolve("pom.xml");
-            Files.writeString(pom, Files.readString(pom)
-                    .replace("@project.version@", System.getProperty("codex.it.pluginVersion")));
+            try (Stream<Path> files = Files.walk(directory)) {
+                for (Path pom : (Iterable<Path>) files.filter(f -> f.endsWith("pom.xml"))::iterator) {
+                    Files.writeString(pom, Files.readString(pom)
+                            .replace("@project.version@", System.getProperty("codex.it.pluginVersion")));
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,22 +104,27 @@ final class Scenario {
         return scenario;
     }
 
-    Path directory() {
+    public Path directory() {
         return directory;
     }
 
-    Scenario env(String name, String value) {
+    /** The environment the build runs in (and docs-builder, but for what the plugin adds). */
+    public Map<String, String> environment() {
+        return Map.copyOf(environment);
+    }
+
+    public Scenario env(String name, String value) {
         environment.put(name, value);
         return this;
     }
 
-    Scenario property(String name, String value) {
+    public Scenario property(String name, String value) {
         properties.add("-D" + name + "=" + value);
         return this;
     }
 
     /** Builds the modules in parallel, like {@code -T}. */
-    Scenario threads(int count) {
+    public Scenario threads(int count) {
         this.threads = Integer.toString(count);
         return this;
     }
@@ -97,7 +133,7 @@ final class Scenario {
      * Lets the plugin install docs-builder: without this, scenarios run with {@code -Dcodex.executable=docs-builder},
      * the stand-in on {@code PATH}.
      */
-    Scenario installs() {
+    public Scenario installs() {
         this.installs = true;
         return this;
     }
@@ -122,19 +158,34 @@ final class Scenario {
         return this;
     }
 
-    Scenario debug() {
+    public Scenario debug() {
         this.debug = true;
         return this;
     }
 
+    /** The JVM options of the Maven that runs the build ({@code MAVEN_OPTS}); "" for the JVM's defaults. */
+    public Scenario mavenOpts(String options) {
+        this.mavenOpts = options;
+        return this;
+    }
+
+    /**
+     * For builds whose output is huge: the log keeps only the lines that {@code keep} accepts, the others are only
+     * counted ({@link Build#lines()}).
+     */
+    public Scenario keepOnlyLines(Predicate<String> keep) {
+        this.keptLines = keep;
+        return this;
+    }
+
     /** Puts the directory in front of {@code PATH}. */
-    Scenario onPath(Path binDirectory) {
+    public Scenario onPath(Path binDirectory) {
         environment.put("PATH", binDirectory + File.pathSeparator + environment.getOrDefault("PATH", ""));
         return this;
     }
 
     /** Simulates a GitHub Actions job: sets the variables the plugin reads, for the given event. */
-    Scenario githubActions(String event, String eventPayloadJson) {
+    public Scenario githubActions(String event, String eventPayloadJson) {
         env("GITHUB_ACTIONS", "true");
         env("CI", "true");
         env("GITHUB_EVENT_NAME", event);
@@ -170,9 +221,19 @@ final class Scenario {
         return builder.start();
     }
 
-    Build run(String... goals) {
+    public Build run(String... goals) {
         StringBuilder log = new StringBuilder();
         List<Long> arrivals = new ArrayList<>();
+        long[] lines = {0};
+        Predicate<String> keep = keptLines == null ? line -> true : keptLines;
+        InvocationOutputHandler handler = line -> {
+            synchronized (log) {
+                lines[0]++;
+                if (keep.test(line)) {
+                    append(log, arrivals, line);
+                }
+            }
+        };
         InvocationRequest request = new DefaultInvocationRequest();
         request.setBaseDirectory(directory.toFile());
         request.setPomFile(directory.resolve("pom.xml").toFile());
@@ -185,9 +246,9 @@ final class Scenario {
         request.setOffline(offline);
         request.setShellEnvironmentInherited(false);
         request.setTimeoutInSeconds(300);
-        request.setOutputHandler(line -> append(log, arrivals, line));
-        request.setErrorHandler(line -> append(log, arrivals, line));
-        request.setMavenOpts("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        request.setOutputHandler(handler);
+        request.setErrorHandler(handler);
+        request.setMavenOpts(mavenOpts);
         request.addArgs(properties);
         if (!installs && properties.stream().noneMatch(p -> p.startsWith("-Dcodex.executable="))) {
             request.addArg("-Dcodex.executable=docs-builder");
@@ -199,13 +260,15 @@ final class Scenario {
         invoker.setLocalRepositoryDirectory(new File(System.getProperty("codex.it.localRepository")));
         invoker.setWorkingDirectory(directory.toFile());
         try {
+            long start = System.nanoTime();
             InvocationResult result = invoker.execute(request);
+            long elapsed = System.nanoTime() - start;
             String text = log.toString();
             write(directory.resolve("build.log"), text);
             if (result.getExecutionException() != null) {
                 throw new AssertionError("Maven could not be run for " + name, result.getExecutionException());
             }
-            return new Build(result.getExitCode(), text, List.copyOf(arrivals), directory);
+            return new Build(result.getExitCode(), text, List.copyOf(arrivals), directory, lines[0], start, elapsed);
         } catch (MavenInvocationException e) {
             throw new AssertionError("Maven could not be run for " + name, e);
         }
@@ -242,24 +305,29 @@ final class Scenario {
         return file;
     }
 
-    private static synchronized void append(StringBuilder log, List<Long> arrivals, String line) {
+    private static void append(StringBuilder log, List<Long> arrivals, String line) {
         log.append(line).append('\n');
         arrivals.add(System.nanoTime());
     }
 
-    /** The result of a scenario's Maven build. */
-    record Build(int exitCode, String log, List<Long> arrivals, Path directory) {
-        Build succeeded() {
+    /**
+     * The result of a scenario's Maven build: its exit code, its log (the kept lines) with the arrival time of each
+     * line, the number of lines it printed, when Maven was started ({@link System#nanoTime()}, as the arrivals) and
+     * how long it ran (nanoseconds).
+     */
+    public record Build(int exitCode, String log, List<Long> arrivals, Path directory, long lines,
+                        long startedAtNanos, long elapsedNanos) {
+        public Build succeeded() {
             assertEquals(0, exitCode, () -> "expected the build to succeed:\n" + log);
             return this;
         }
 
-        Build failed() {
+        public Build failed() {
             assertEquals(1, exitCode, () -> "expected the build to fail:\n" + log);
             return this;
         }
 
-        Build logContains(String text) {
+        public Build logContains(String text) {
             assertTrue(log.contains(text), () -> "expected the log to contain\n  " + text + "\nbut it was:\n" + log);
             return this;
         }
@@ -268,6 +336,11 @@ final class Scenario {
         double secondsBetween(String first, String then) {
             List<String> lines = log.lines().toList();
             return (arrival(lines, then) - arrival(lines, first)) / 1e9;
+        }
+
+        /** Seconds from the start of Maven until the arrival of the first log line containing {@code text}. */
+        public double secondsUntil(String text) {
+            return (arrival(log.lines().toList(), text) - startedAtNanos) / 1e9;
         }
 
         private long arrival(List<String> lines, String text) {
@@ -307,7 +380,7 @@ final class Scenario {
             return this;
         }
 
-        Build logLacks(String text) {
+        public Build logLacks(String text) {
             assertTrue(!log.contains(text), () -> "expected the log not to contain\n  " + text + "\nbut it was:\n" + log);
             return this;
         }
@@ -327,7 +400,7 @@ final class Scenario {
         return base;
     }
 
-    static void write(Path file, String text) {
+    public static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, text, StandardCharsets.UTF_8);
@@ -349,7 +422,7 @@ final class Scenario {
         }
     }
 
-    static void deleteRecursively(Path directory) throws IOException {
+    public static void deleteRecursively(Path directory) throws IOException {
         if (!Files.exists(directory)) {
             return;
         }

@@ -12,36 +12,45 @@ import java.util.List;
 
 /**
  * The peers of a GitHub Actions job that fetches its token: the OIDC issuer, Vault with the job's role registered,
- * and the GitHub API, all on loopback for one test.
+ * and the GitHub API, all on loopback for one test (or one benchmark run).
  */
-final class TokenWorld implements AutoCloseable {
-    static final String ROLE = VaultRole.fromWorkflowRef(OidcIssuer.DEFAULT_WORKFLOW_REF).orElseThrow();
+public final class TokenWorld implements AutoCloseable {
+    public static final String ROLE = VaultRole.fromWorkflowRef(OidcIssuer.DEFAULT_WORKFLOW_REF).orElseThrow();
 
-    final GitHubTokenRegistry tokens = new GitHubTokenRegistry();
-    final OidcIssuer issuer = OidcIssuer.start();
-    final VaultEmulator vault = VaultEmulator.start(issuer, tokens);
-    final GitHubApi github = GitHubApi.start(tokens);
+    public final GitHubTokenRegistry tokens = new GitHubTokenRegistry();
+    public final OidcIssuer issuer = OidcIssuer.start();
+    public final VaultEmulator vault = VaultEmulator.start(issuer, tokens);
+    public final GitHubApi github = GitHubApi.start(tokens);
 
-    TokenWorld() {
+    public TokenWorld() {
         vault.registerRole(ROLE, OidcIssuer.DEFAULT_WORKFLOW_REF);
     }
 
     /** Makes the scenario a push build in a GitHub Actions job with {@code id-token: write}, pointed at these peers. */
-    Scenario job(Scenario scenario) {
-        return jobWithoutIdToken(scenario)
+    public Scenario job(Scenario scenario) {
+        return job(scenario, vault.address());
+    }
+
+    /** The same job with Vault at {@code vaultAddress} instead of this world's Vault (one that cannot be reached, say). */
+    public Scenario job(Scenario scenario, String vaultAddress) {
+        return jobWithoutIdToken(scenario, vaultAddress)
                 .env("ACTIONS_ID_TOKEN_REQUEST_URL", issuer.requestUrl())
                 .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", issuer.requestToken());
     }
 
     /** The same job without {@code id-token: write}: GitHub then sets no OIDC request variables. */
-    Scenario jobWithoutIdToken(Scenario scenario) {
+    public Scenario jobWithoutIdToken(Scenario scenario) {
+        return jobWithoutIdToken(scenario, vault.address());
+    }
+
+    private Scenario jobWithoutIdToken(Scenario scenario, String vaultAddress) {
         return scenario.githubActions("push", "{}")
-                .property("codex.vaultAddress", vault.address())
+                .property("codex.vaultAddress", vaultAddress)
                 .property("codex.githubApiUrl", github.url());
     }
 
     /** Every secret this world handed out or was given. */
-    List<String> secrets() {
+    public List<String> secrets() {
         List<String> secrets = new ArrayList<>(issuer.issuedJwts());
         secrets.addAll(vault.clientTokens());
         for (String token : tokens.minted()) {
