@@ -6,32 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.codexdocs.codex.testworld.docsbuilder.StandInLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 /** Real Maven builds of the scenarios in {@code src/it} running {@code codex:build} against the docs-builder stand-in. */
 class BuildGoalIT {
-    private static Path standInBin;
-
-    @BeforeAll
-    static void installStandIn() throws IOException {
-        standInBin = Path.of(System.getProperty("codex.it.work", "target/it"), "bin").toAbsolutePath();
-        Files.createDirectories(standInBin);
-        StandInLauncher.install(standInBin);
-    }
-
     private static Scenario scenario(String name) {
-        Scenario scenario = Scenario.of(name).onPath(standInBin);
-        return scenario.env("STANDIN_RECORD", scenario.directory().resolve("record.json").toString());
+        return Scenario.withStandIn(name);
     }
 
     private static JsonNode record(Scenario.Build build) throws IOException {
@@ -52,7 +40,7 @@ class BuildGoalIT {
                 .run("codex:build").succeeded()
                 .logLacks("Plugin validation")
                 .logLacks("[WARNING]")
-                .logContains("[INFO] Running " + standInBin.resolve("docs-builder") + " --output ")
+                .logContains("[INFO] Running " + Scenario.standInBin().resolve("docs-builder") + " --output ")
                 .logContains("Documentation built in ")
                 .logLacks("--path-prefix");
         Path output = build.directory().resolve("target/docs/html");
@@ -172,7 +160,8 @@ class BuildGoalIT {
     @Test
     void executableNotOnPathListsThePathSearched() {
         scenario("executable-not-on-path").run("codex:build").failed()
-                .logContains("docs-builder executable 'docs-builder-not-installed' was not found on PATH (" + standInBin)
+                .logContains("docs-builder executable 'docs-builder-not-installed' was not found on PATH ("
+                        + Scenario.standInBin())
                 .logContains("install docs-builder or set <executable> (codex.executable) to its absolute path.");
     }
 

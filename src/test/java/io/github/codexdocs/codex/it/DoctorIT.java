@@ -3,27 +3,15 @@ package io.github.codexdocs.codex.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.codexdocs.codex.testworld.OidcIssuer;
-import io.github.codexdocs.codex.testworld.docsbuilder.StandInLauncher;
 import io.github.codexdocs.codex.token.VaultRole;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code codex:doctor} in a healthy simulated Actions job and with each check failing. */
 class DoctorIT {
-    private static Path standInBin;
     private final TokenWorld world = new TokenWorld();
-
-    @BeforeAll
-    static void installStandIn() throws IOException {
-        standInBin = Path.of(System.getProperty("codex.it.work", "target/it"), "bin").toAbsolutePath();
-        Files.createDirectories(standInBin);
-        StandInLauncher.install(standInBin);
-    }
 
     @AfterEach
     void stopWorld() {
@@ -31,7 +19,7 @@ class DoctorIT {
     }
 
     private static Scenario doctor() {
-        return Scenario.of("doctor").onPath(standInBin);
+        return Scenario.withStandIn("doctor");
     }
 
     @Test
@@ -46,7 +34,7 @@ class DoctorIT {
                 .logContains("[INFO] [OK] Vault login: role " + TokenWorld.ROLE + " accepted")
                 .logContains("[INFO] [OK] GitHub token: readable at github/token/" + TokenWorld.ROLE
                         + "; lease_id empty (cached, shared with other workflows); expires at ")
-                .logContains("[INFO] [OK] docs-builder: " + standInBin.resolve("docs-builder"))
+                .logContains("[INFO] [OK] docs-builder: " + Scenario.standInBin().resolve("docs-builder"))
                 .logContains("[INFO] [OK] git: ")
                 .logContains("[INFO] codex:build would get what it needs here.")
                 .logLacks("[FAILED]")

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.codexdocs.codex.testworld.GitSmartHttpServer;
 import io.github.codexdocs.codex.testworld.docsbuilder.LinkIndexRepo;
-import io.github.codexdocs.codex.testworld.docsbuilder.StandInLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
@@ -31,18 +29,9 @@ class LinkIndexIT {
     private static final String MISSING_PERMISSION = "docs-builder could not fetch the private codex link index"
             + " because no GitHub token was obtained (ACTIONS_ID_TOKEN_REQUEST_URL is not set, so this job may not"
             + " request an OIDC token): add `permissions: id-token: write` to the job (or the workflow).";
-    private static Path standInBin;
-
     private final TokenWorld world = new TokenWorld();
     private GitSmartHttpServer git;
     private Path repositories;
-
-    @BeforeAll
-    static void installStandIn() throws IOException {
-        standInBin = Path.of(System.getProperty("codex.it.work", "target/it"), "bin").toAbsolutePath();
-        Files.createDirectories(standInBin);
-        StandInLauncher.install(standInBin);
-    }
 
     @BeforeEach
     void startGitHost() throws IOException {
@@ -62,8 +51,7 @@ class LinkIndexIT {
     }
 
     private Scenario scenario(String name) {
-        Scenario scenario = Scenario.of(name).onPath(standInBin);
-        scenario.env("STANDIN_RECORD", scenario.directory().resolve("record.json").toString());
+        Scenario scenario = Scenario.withStandIn(name);
         GitSmartHttpServer.gitEnvironmentFor(git, scenario.directory().resolve("home")).forEach(scenario::env);
         return scenario;
     }

@@ -3,6 +3,7 @@ package io.github.codexdocs.codex.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.codexdocs.codex.testworld.docsbuilder.StandInLauncher;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,6 +51,23 @@ public final class Scenario {
     private Scenario(String name, Path directory) {
         this.name = name;
         this.directory = directory;
+    }
+
+    private static Path standInBin;
+
+    /** The folder holding the docs-builder stand-in's launcher, installed on first use. */
+    public static synchronized Path standInBin() {
+        if (standInBin == null) {
+            standInBin = WORK.resolve("bin").toAbsolutePath();
+            StandInLauncher.install(standInBin);
+        }
+        return standInBin;
+    }
+
+    /** A scenario with the docs-builder stand-in on {@code PATH}, recording its last run in {@code record.json}. */
+    public static Scenario withStandIn(String name) {
+        Scenario scenario = of(name).onPath(standInBin());
+        return scenario.env("STANDIN_RECORD", scenario.directory().resolve("record.json").toString());
     }
 
     /** Copies the scenario into a fresh folder under {@code target/it} and makes it a git checkout. */

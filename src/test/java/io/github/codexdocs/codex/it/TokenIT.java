@@ -10,7 +10,6 @@ import io.github.codexdocs.codex.testworld.ForwardProxy;
 import io.github.codexdocs.codex.testworld.OidcIssuer;
 import io.github.codexdocs.codex.testworld.VaultEmulator.Endpoint;
 import io.github.codexdocs.codex.testworld.VaultEmulator.Fault;
-import io.github.codexdocs.codex.testworld.docsbuilder.StandInLauncher;
 import io.github.codexdocs.codex.token.VaultRole;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -32,16 +30,7 @@ class TokenIT {
     private static final String NO_PERMISSION_WARNING = "No GitHub token: requesting the GitHub Actions OIDC token"
             + " failed: ACTIONS_ID_TOKEN_REQUEST_URL is not set, so this job may not request an OIDC token; add"
             + " `permissions: id-token: write` to the job (or the workflow).";
-    private static Path standInBin;
-
     private final TokenWorld world = new TokenWorld();
-
-    @BeforeAll
-    static void installStandIn() throws IOException {
-        standInBin = Path.of(System.getProperty("codex.it.work", "target/it"), "bin").toAbsolutePath();
-        Files.createDirectories(standInBin);
-        StandInLauncher.install(standInBin);
-    }
 
     @AfterEach
     void stopWorld() {
@@ -49,8 +38,7 @@ class TokenIT {
     }
 
     private static Scenario scenario(String name) {
-        Scenario scenario = Scenario.of(name).onPath(standInBin);
-        return scenario.env("STANDIN_RECORD", scenario.directory().resolve("record.json").toString());
+        return Scenario.withStandIn(name);
     }
 
     private static JsonNode record(Scenario.Build build) throws IOException {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.codexdocs.codex.testworld.docsbuilder.LinkIndexRepo;
 import io.github.codexdocs.codex.testworld.docsbuilder.StandInLauncher;
+import io.github.codexdocs.codex.testworld.docsbuilder.StandInProcess;
+import io.github.codexdocs.codex.testworld.docsbuilder.StandInProcess.Result;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -218,57 +220,17 @@ class GitSmartHttpServerStandInTest {
     /** Runs the stand-in in {@code repo} with a clean environment plus {@link GitSmartHttpServer#gitEnvironmentFor}. */
     private Result run(Map<String, String> env) throws Exception {
         Process p = start(env);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError("stand-in timed out: " + Files.readString(stdout));
-        }
-        return new Result(p.exitValue(), Files.readString(stdout), Files.readString(stderr));
+        return StandInProcess.finish(p, stdout, stderr);
     }
 
     private Path stdout;
     private Path stderr;
 
     private Process start(Map<String, String> env) throws IOException {
-        List<String> command = new ArrayList<>();
-        if (StandInLauncher.windows()) {
-            command.addAll(List.of("cmd.exe", "/c"));
-        }
-        command.add(launcher.toString());
-        ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
-        Map<String, String> pe = pb.environment();
-        pe.clear();
-        for (String keep : List.of("PATH", "SystemRoot", "TEMP", "TMP", "LANG")) {
-            if (System.getenv(keep) != null) {
-                pe.put(keep, System.getenv(keep));
-            }
-        }
-        pe.putAll(GitSmartHttpServer.gitEnvironmentFor(server, tmp.resolve("home")));
-        pe.put("XDG_DATA_HOME", tmp.resolve("data").toString());
-        pe.put("LOCALAPPDATA", tmp.resolve("data").toString());
-        pe.putAll(new LinkedHashMap<>(env));
+        Map<String, String> all = new LinkedHashMap<>(GitSmartHttpServer.gitEnvironmentFor(server, tmp.resolve("home")));
+        all.putAll(env);
         stdout = Files.createTempFile(tmp, "stdout", ".txt");
         stderr = Files.createTempFile(tmp, "stderr", ".txt");
-        pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        return p;
-    }
-
-    private static final class Result {
-        final int exit;
-        final String stdout;
-        final String stderr;
-
-        Result(int exit, String stdout, String stderr) {
-            this.exit = exit;
-            this.stdout = stdout;
-            this.stderr = stderr;
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
-        }
+        return StandInProcess.start(StandInProcess.builder(launcher, repo, tmp, all), stdout, stderr);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.codexdocs.codex.testworld.docsbuilder;
 
+import io.github.codexdocs.codex.testworld.docsbuilder.StandInProcess.Result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -329,56 +330,12 @@ class DocsBuilderStandInTest {
 
     /** Runs the launcher in {@code cwd} with a clean environment: PATH, hermetic git, temp HOME/XDG_DATA_HOME. */
     private Result run(Path cwd, Map<String, String> env, String... args) throws Exception {
-        ProcessBuilder pb = builder(cwd, env, args);
-        Path out = Files.createTempFile(tmp, "stdout", ".txt");
-        Path err = Files.createTempFile(tmp, "stderr", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError("stand-in timed out: " + Files.readString(out));
-        }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        return StandInProcess.run(builder(cwd, env, args), tmp);
     }
 
     private ProcessBuilder builder(Path cwd, Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>();
-        if (StandInLauncher.windows()) {
-            command.addAll(List.of("cmd.exe", "/c"));
-        }
-        command.add(launcher.toString());
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
-        Map<String, String> pe = pb.environment();
-        pe.clear();
-        for (String keep : List.of("PATH", "SystemRoot", "TEMP", "TMP", "LANG")) {
-            if (System.getenv(keep) != null) {
-                pe.put(keep, System.getenv(keep));
-            }
-        }
-        pe.putAll(gitEnv());
-        pe.put("XDG_DATA_HOME", tmp.resolve("data").toString());
-        pe.put("LOCALAPPDATA", tmp.resolve("data").toString());
-        pe.putAll(env);
-        return pb;
-    }
-
-    private static final class Result {
-        final int exit;
-        final String stdout;
-        final String stderr;
-
-        Result(int exit, String stdout, String stderr) {
-            this.exit = exit;
-            this.stdout = stdout;
-            this.stderr = stderr;
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
-        }
+        Map<String, String> all = new LinkedHashMap<>(gitEnv());
+        all.putAll(env);
+        return StandInProcess.builder(launcher, cwd, tmp, all, args);
     }
 }
