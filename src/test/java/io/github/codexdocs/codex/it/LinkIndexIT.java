@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.codexdocs.codex.testworld.GitSmartHttpServer;
 import io.github.codexdocs.codex.testworld.docsbuilder.LinkIndexRepo;
+import io.github.codexdocs.codex.token.VaultRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +88,23 @@ class LinkIndexIT {
                 .logContains("Failed to fetch link index registry")
                 .logContains("docs-builder failed with exit code 1 (the build has errors): ")
                 .logContains(MISSING_PERMISSION);
+        assertNoSecretLeft(build);
+    }
+
+    @Test
+    void anUnregisteredPolicyFailsWithTheTokenFailuresCauseAndFix() throws IOException {
+        String workflowRef = "elastic/docs-example/.github/workflows/preview.yml@refs/pull/3/merge";
+        String role = VaultRole.fromWorkflowRef(workflowRef).orElseThrow();
+        world.issuer.claim("workflow_ref", workflowRef);
+        Scenario.Build build = world.job(scenario("link-index-unregistered-role")).env("GITHUB_WORKFLOW_REF", workflowRef)
+                .run("codex:build").failed()
+                .logContains("[WARNING] No GitHub token: logging in to Vault failed: Vault has no role '" + role + "'")
+                .logContains("Failed to fetch link index registry")
+                .logContains("docs-builder could not fetch the private codex link index because no GitHub token was"
+                        + " obtained (Vault has no role '" + role + "' (HTTP 400: role \"" + role + "\" could not be"
+                        + " found)): register the token policy for this workflow, or set <vaultRole> (codex.vaultRole)"
+                        + " to a registered role.");
+        assertEquals(1, world.vault.requestCount());
         assertNoSecretLeft(build);
     }
 
