@@ -52,6 +52,15 @@ class BuildGoalIT {
     }
 
     @Test
+    void thisProjectsOwnDocsBuildWithThePlugin() throws IOException {
+        Scenario.Build build = scenario("own-docs").run("codex:build").succeeded()
+                .logContains("0 Errors / 0 Warnings / 0 Hints");
+        Path html = build.directory().resolve("target/docs/html");
+        assertTrue(Files.isDirectory(html.resolve("token-flow")), "no page for docs/token-flow.md");
+        assertTrue(Files.isRegularFile(html.resolve("links.json")));
+    }
+
+    @Test
     void sitePhaseRunsTheGoalThroughItsDefaultBinding() throws IOException {
         Scenario.Build build = scenario("site-phase").run("site").succeeded()
                 .logContains("--- codex:" + System.getProperty("codex.it.pluginVersion") + ":build (default) @ site-phase ---")
