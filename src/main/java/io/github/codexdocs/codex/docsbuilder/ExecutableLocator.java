@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Finds the docs-builder executable: an absolute or relative path is taken as it is, a bare name is looked up
@@ -36,18 +37,22 @@ public final class ExecutableLocator {
             }
             return path;
         }
-        List<String> searched = new ArrayList<>();
+        return onPath(executable).orElseThrow(() -> new CodexException("docs-builder executable '" + executable
+                + "' was not found on PATH (" + (pathEntries().isEmpty() ? "PATH is empty"
+                : String.join(File.pathSeparator, pathEntries())) + "); " + FIX + "."));
+    }
+
+    /** The first executable file of this name in the directories of {@code PATH}. */
+    public Optional<Path> onPath(String executable) {
         for (String directory : pathEntries()) {
-            searched.add(directory);
             for (String name : candidateNames(executable)) {
                 Path candidate = Path.of(directory).resolve(name);
                 if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return candidate;
+                    return Optional.of(candidate);
                 }
             }
         }
-        throw new CodexException("docs-builder executable '" + executable + "' was not found on PATH ("
-                + (searched.isEmpty() ? "PATH is empty" : String.join(File.pathSeparator, searched)) + "); " + FIX + ".");
+        return Optional.empty();
     }
 
     private List<String> pathEntries() {

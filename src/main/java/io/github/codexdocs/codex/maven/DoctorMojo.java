@@ -63,7 +63,8 @@ public class DoctorMojo extends AbstractCodexMojo {
             check(findings, "docs-builder", () -> DocsBuild.resolveExecutable(executable, base, environment, osName,
                     installer(log, proxies)).toString());
             check(findings, "git", () -> new ExecutableLocator(environment, osName.startsWith("Windows"))
-                    .locate("git", base).toString());
+                    .onPath("git").map(Path::toString).orElseThrow(() -> new CodexException("git was not found on"
+                            + " PATH; install git: docs-builder runs it to fetch the codex link index.")));
         } catch (CodexException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException closing) {

@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.codexdocs.codex.testworld.OidcIssuer;
 import io.github.codexdocs.codex.token.VaultRole;
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /** {@code codex:doctor} in a healthy simulated Actions job and with each check failing. */
 class DoctorIT {
@@ -103,6 +108,27 @@ class DoctorIT {
         world.job(doctor()).property("codex.executable", "/nonexistent/docs-builder").run("codex:doctor").succeeded()
                 .logContains("[WARNING] [FAILED] docs-builder: docs-builder executable /nonexistent/docs-builder does"
                         + " not exist; install docs-builder or set <executable>");
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void gitMissingFromThePathFailsItsCheck() throws IOException {
+        // A PATH with every command of the machine but git: links to them in a folder of the scenario.
+        Scenario scenario = world.job(doctor());
+        Path bin = Files.createDirectories(scenario.directory().resolve("bin-without-git"));
+        for (String directory : System.getenv("PATH").split(File.pathSeparator)) {
+            File[] commands = new File(directory).listFiles();
+            for (File command : commands == null ? new File[0] : commands) {
+                Path link = bin.resolve(command.getName());
+                if (!command.getName().startsWith("git") && command.canExecute() && !Files.exists(link)) {
+                    Files.createSymbolicLink(link, command.toPath());
+                }
+            }
+        }
+        scenario.env("PATH", Scenario.standInBin() + File.pathSeparator + bin).run("codex:doctor").succeeded()
+                .logContains("[WARNING] [FAILED] git: git was not found on PATH; install git: docs-builder runs it to fetch"
+                        + " the codex link index.")
+                .logContains("codex:doctor found failing checks (git)");
     }
 
     @Test
