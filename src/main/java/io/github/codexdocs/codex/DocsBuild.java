@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -92,15 +93,17 @@ public final class DocsBuild {
         if (actions.isActive()) {
             linkIndex.prepare();
         }
+        List<String> secrets = new ArrayList<>();
         tokenOutcome.token().ifPresent(t -> {
             childEnvironment.put(settings.tokenEnvironmentVariable(), t.value());
-            LinkIndexCheckout.addGitCredentials(childEnvironment, t.value());
+            secrets.add(t.value());
+            secrets.add(LinkIndexCheckout.addGitCredentials(childEnvironment, t.value()));
         });
         log.debug("docs-builder's environment variables (values not shown): " + String.join(", ",
                 childEnvironment.keySet()));
         DocsBuilderRunner.Result result;
         try {
-            result = new DocsBuilderRunner(log).run(executable, arguments.toList(), settings.workingDirectory(),
+            result = new DocsBuilderRunner(log, secrets).run(executable, arguments.toList(), settings.workingDirectory(),
                     childEnvironment, settings.timeout());
         } finally {
             token.release(tokenOutcome);

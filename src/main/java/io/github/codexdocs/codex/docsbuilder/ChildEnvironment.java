@@ -24,6 +24,11 @@ public final class ChildEnvironment {
     private ChildEnvironment() {
     }
 
+    /** Whether a name is one of the job's credentials (compared without case, as Windows does). */
+    public static boolean isWithheld(String name) {
+        return WITHHELD.stream().anyMatch(withheld -> withheld.equalsIgnoreCase(name));
+    }
+
     /**
      * @param parent        the environment of the Maven process
      * @param configured    the user's {@code environmentVariables}; a null value means empty
@@ -33,15 +38,21 @@ public final class ChildEnvironment {
     public static Map<String, String> of(Map<String, String> parent, Map<String, String> configured,
                                          String tokenVariable) {
         Map<String, String> child = new TreeMap<>(parent);
-        child.keySet().removeIf(name -> WITHHELD.contains(name) || name.equals(tokenVariable)
+        child.keySet().removeIf(name -> isWithheld(name) || name.equals(tokenVariable)
                 || name.equals(DOCS_BUILDER_TOKEN_VARIABLE));
         configured.forEach((name, value) -> {
             if (name == null || !NAME.matcher(name).matches()) {
                 throw new CodexException("<environmentVariables> has an invalid variable name '" + name
                         + "': use letters, digits and underscores, not starting with a digit.");
             }
+            if (isWithheld(name)) {
+                throw new CodexException("<environmentVariables> may not set " + name + ": docs-builder never gets"
+                        + " the job's credentials; remove it.");
+            }
             child.put(name, value == null ? "" : value);
         });
+        // A prompt for a user name or password would wait for ever in CI; git fails instead.
+        child.putIfAbsent("GIT_TERMINAL_PROMPT", "0");
         return child;
     }
 }

@@ -25,9 +25,19 @@ public final class DocsBuilderRunner {
     private static final Duration GRACE = Duration.ofSeconds(3);
 
     private final BuildLog log;
+    private final List<String> secrets;
 
     public DocsBuilderRunner(BuildLog log) {
+        this(log, List.of());
+    }
+
+    /**
+     * @param secrets values replaced by {@code ***} in every line docs-builder prints, should it or a tool it runs
+     *                ever print one (the runner masks them in GitHub Actions, but not in a log written to a file)
+     */
+    public DocsBuilderRunner(BuildLog log, List<String> secrets) {
         this.log = log;
+        this.secrets = secrets.stream().filter(secret -> !secret.isEmpty()).toList();
     }
 
     /**
@@ -118,7 +128,7 @@ public final class DocsBuilderRunner {
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String raw;
             while ((raw = reader.readLine()) != null) {
-                OutputLine line = OutputLine.classify(raw);
+                OutputLine line = OutputLine.classify(redact(raw));
                 if (line.text().contains(LINK_INDEX_FETCH_FAILED)) {
                     linkIndexFailed.set(true);
                 }
@@ -135,6 +145,16 @@ public final class DocsBuilderRunner {
         } catch (IOException e) {
             log.debug("Stopped reading docs-builder's output: " + e.getMessage());
         }
+    }
+
+    private String redact(String line) {
+        String redacted = line;
+        for (String secret : secrets) {
+            if (redacted.contains(secret)) {
+                redacted = redacted.replace(secret, "***");
+            }
+        }
+        return redacted;
     }
 
     /** Stops the process and all its descendants: politely first, then forcibly after a grace period. */

@@ -55,10 +55,6 @@ public final class LinkIndexCheckout {
         return data.resolve("elastic").resolve("docs-builder").resolve("codex-link-index");
     }
 
-    public Path folder() {
-        return folder;
-    }
-
     /** Points the clone's remote at the plain HTTPS URL, creating the clone if there is none. */
     public void prepare() {
         try {
@@ -96,8 +92,10 @@ public final class LinkIndexCheckout {
     /**
      * Adds to a child environment the git configuration that sends the token to {@code https://github.com/} only,
      * after any configuration the environment already carries in {@code GIT_CONFIG_COUNT}.
+     *
+     * @return the encoded credentials, a secret as much as the token
      */
-    public static void addGitCredentials(Map<String, String> childEnvironment, String token) {
+    public static String addGitCredentials(Map<String, String> childEnvironment, String token) {
         int count;
         try {
             count = Integer.parseInt(childEnvironment.getOrDefault("GIT_CONFIG_COUNT", "0").trim());
@@ -108,6 +106,7 @@ public final class LinkIndexCheckout {
         childEnvironment.put("GIT_CONFIG_KEY_" + count, "http.https://github.com/.extraheader");
         childEnvironment.put("GIT_CONFIG_VALUE_" + count, "AUTHORIZATION: basic " + basic);
         childEnvironment.put("GIT_CONFIG_COUNT", Integer.toString(count + 1));
+        return basic;
     }
 
     private boolean git(String... args) throws IOException {

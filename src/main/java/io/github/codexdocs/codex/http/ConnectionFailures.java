@@ -27,8 +27,8 @@ public final class ConnectionFailures {
             return "the server closed the connection without an answer";
         }
         if (e instanceof SSLException) {
-            return "the TLS connection failed (" + e.getMessage() + ")";
+            return "the TLS connection failed (its certificate is not trusted, or it does not speak TLS)";
         }
-        return e.getMessage() == null ? "the connection failed" : e.getMessage();
+        return "the HTTP exchange failed";
     }
 }

@@ -37,7 +37,7 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * Builds the HTTP client every network call of the plugin goes through: Maven's proxies per scheme with their
  * {@code nonProxyHosts} and credentials, connect and read timeouts, optional extra trusted certificates, redirects
- * followed, and no automatic retries (callers decide what is worth retrying).
+ * followed only when asked for, and no automatic retries (callers decide what is worth retrying).
  *
  * <p>The HTTP client library is shaded into the plugin together with a silent logger, so that Maven's debug output
  * ({@code -X}) never shows request headers or bodies, which carry tokens.
@@ -46,13 +46,17 @@ public final class HttpClients {
     private HttpClients() {
     }
 
+    /**
+     * A client that follows no redirect: the requests of the token fetch carry secrets (bearer tokens, the Vault
+     * token, the JWT in a body), and a redirect would send them on to whatever host it names.
+     */
     public static CloseableHttpClient create(HttpSettings settings) {
-        return create(settings, true);
+        return create(settings, false);
     }
 
     /**
-     * Like {@link #create(HttpSettings)}; with {@code followRedirects} false a redirect is returned to the caller as
-     * it is, to read its {@code Location}.
+     * Like {@link #create(HttpSettings)}; with {@code followRedirects} true redirects are followed, for requests that
+     * carry no secret (release downloads). With it false a redirect is returned to the caller as it is.
      */
     public static CloseableHttpClient create(HttpSettings settings, boolean followRedirects) {
         Timeout connect = Timeout.of(settings.connectTimeout());

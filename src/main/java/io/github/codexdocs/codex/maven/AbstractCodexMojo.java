@@ -6,6 +6,10 @@ import io.github.codexdocs.codex.http.HttpSettings;
 import io.github.codexdocs.codex.http.Proxy;
 import io.github.codexdocs.codex.token.TokenSettings;
 import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -114,6 +118,15 @@ public abstract class AbstractCodexMojo extends AbstractMojo {
 
     protected AbstractCodexMojo(SettingsDecrypter settingsDecrypter) {
         this.settingsDecrypter = settingsDecrypter;
+    }
+
+    /**
+     * The process's real standard output, for GitHub workflow commands: {@code System.out} is Maven's log, which
+     * {@code -l file} sends to a file where the runner would never see an {@code ::add-mask::} and the token it masks
+     * would be written in clear.
+     */
+    protected static PrintStream workflowCommandOutput() {
+        return new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     }
 
     /** The active proxies of settings.xml, decrypted. */

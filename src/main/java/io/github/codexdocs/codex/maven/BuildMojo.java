@@ -3,6 +3,7 @@ package io.github.codexdocs.codex.maven;
 import io.github.codexdocs.codex.CodexException;
 import io.github.codexdocs.codex.DocsBuild;
 import io.github.codexdocs.codex.ci.GitHubActions;
+import io.github.codexdocs.codex.docsbuilder.ChildEnvironment;
 import io.github.codexdocs.codex.http.HttpSettings;
 import io.github.codexdocs.codex.http.Proxy;
 import io.github.codexdocs.codex.token.BuildToken;
@@ -138,10 +139,12 @@ public class BuildMojo extends AbstractCodexMojo {
                 Duration.ofSeconds(Math.max(timeout, 0)));
         try {
             Map<String, String> environment = System.getenv();
-            MavenBuildLog log = new MavenBuildLog(getLog(), System.out);
-            if (!VARIABLE_NAME.matcher(tokenEnvironmentVariable).matches()) {
+            MavenBuildLog log = new MavenBuildLog(getLog(), workflowCommandOutput());
+            if (!VARIABLE_NAME.matcher(tokenEnvironmentVariable).matches()
+                    || ChildEnvironment.isWithheld(tokenEnvironmentVariable)) {
                 throw new CodexException("<tokenEnvironmentVariable> '" + tokenEnvironmentVariable + "' is not a valid"
-                        + " variable name; use letters, digits and underscores, not starting with a digit.");
+                        + " variable name for the token; use letters, digits and underscores, not starting with a digit,"
+                        + " and none of the job's credential variables.");
             }
             TokenSettings tokenSettings = tokenSettings();
             List<Proxy> proxies = proxies();

@@ -43,7 +43,7 @@ public class DoctorMojo extends AbstractCodexMojo {
 
     @Override
     public void execute() throws MojoFailureException {
-        MavenBuildLog log = new MavenBuildLog(getLog(), System.out);
+        MavenBuildLog log = new MavenBuildLog(getLog(), workflowCommandOutput());
         Map<String, String> environment = System.getenv();
         List<Finding> findings = new ArrayList<>();
         try {

@@ -75,11 +75,14 @@ public final class BuildToken {
 
     /** Called once docs-builder has ended, whatever its result. */
     public void release(TokenOutcome outcome) {
+        if (!actions.isActive()) {
+            return;
+        }
+        boolean last = session.finishUse();
         if (outcome.token().isEmpty()) {
             return;
         }
         GitHubToken token = outcome.token().get();
-        boolean last = session.finishUse();
         if (policy.skipTokenRevoke() || !last) {
             return;
         }
@@ -101,8 +104,11 @@ public final class BuildToken {
                     : " (namespace " + settings.namespace() + ")") + ", role " + role + ", auth/" + settings.authMount()
                     + ", " + settings.secretPathFor(role) + ", audience " + settings.audience() + ", retry budget "
                     + settings.retryBudget().toSeconds() + " s.");
-            try (CloseableHttpClient client = HttpClients.create(http)) {
+            CloseableHttpClient client = HttpClients.create(http);
+            try {
                 return TokenOutcome.obtained(new TokenFetcher(client, settings).fetch(actions, role), role);
+            } finally {
+                close(client);
             }
         } catch (TokenFailure failure) {
             return TokenOutcome.failed(failure, role);
@@ -110,14 +116,20 @@ public final class BuildToken {
             return TokenOutcome.failed(TokenFailure.permanent(TokenFailure.Step.CONFIGURATION, "the certificates in "
                     + http.extraTrustedCertificates() + " could not be read", "point <vaultCaCertificate>"
                     + " (codex.vaultCaCertificate) at a PEM file of X.509 certificates"), role);
+        }
+    }
+
+    private void close(CloseableHttpClient client) {
+        try {
+            client.close();
         } catch (IOException closing) {
-            throw new IllegalStateException("closing an HTTP client", closing);
+            log.debug("Closing an HTTP client failed: " + closing.getMessage());
         }
     }
 
     /** A build stopped before its last module (Ctrl+C, a failure) still revokes the token it owns. */
     private void revokeOnExit(GitHubToken token) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        session.revokeOnExit(new Thread(() -> {
             if (session.claimRevocation(token)) {
                 revoke(token);
             }
@@ -125,10 +137,11 @@ public final class BuildToken {
     }
 
     private void revoke(GitHubToken token) {
-        try (CloseableHttpClient client = HttpClients.create(http)) {
+        CloseableHttpClient client = HttpClients.create(http);
+        try {
             new GitHubTokenRevoker(client, policy.githubApiUrl(), log).revoke(token);
-        } catch (IOException closing) {
-            log.debug("Closing the HTTP client after revocation failed: " + closing.getMessage());
+        } finally {
+            close(client);
         }
     }
 }

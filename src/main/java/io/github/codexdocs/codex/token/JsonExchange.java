@@ -26,7 +26,8 @@ final class JsonExchange {
     private static final int MAX_BODY = 1 << 20;
     /** Things that look like secrets, removed from any server text before it reaches a message. */
     private static final Pattern SECRET_LIKE = Pattern.compile(
-            "eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*\\.?[A-Za-z0-9_-]*|hv[sbr]\\.[A-Za-z0-9_.-]+|gh[pousr]_[A-Za-z0-9_]+");
+            "eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*\\.?[A-Za-z0-9_-]*|hv[sbr]\\.[A-Za-z0-9_.-]+|\\b[sb]\\.[A-Za-z0-9]{20,}"
+                    + "|gh[pousr]_[A-Za-z0-9_]+|github_pat_\\w+");
 
     private JsonExchange() {
     }
@@ -47,6 +48,12 @@ final class JsonExchange {
         boolean transientStatus() {
             return status == 412 || status == 429 || status >= 500;
         }
+
+        /** The body holds tokens: never shown. */
+        @Override
+        public String toString() {
+            return "Reply[status=" + status + ", retryAfterSeconds=" + retryAfterSeconds + "]";
+        }
     }
 
     static Reply execute(CloseableHttpClient http, ClassicHttpRequest request, Step step, String peer, String fix)
@@ -59,7 +66,8 @@ final class JsonExchange {
                 return new Reply(response.getCode(), parse(body), HttpClients.retryAfterSeconds(retryAfter));
             });
         } catch (SSLException e) {
-            throw TokenFailure.permanent(step, peer + " could not be reached over TLS (" + e.getMessage() + ")",
+            throw TokenFailure.permanent(step, peer + " could not be reached over TLS (its certificate is not trusted,"
+                    + " or it does not speak TLS)",
                     "trust its certificate authority with <vaultCaCertificate> (codex.vaultCaCertificate)");
         } catch (IOException e) {
             throw TokenFailure.transientFailure(step, peer + " could not be reached: " + ConnectionFailures.describe(e),

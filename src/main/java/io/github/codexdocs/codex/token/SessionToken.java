@@ -15,6 +15,8 @@ public final class SessionToken {
     private final Set<GitHubToken> revoked = Collections.newSetFromMap(new IdentityHashMap<>());
     private TokenOutcome outcome;
     private int finishedUses;
+    private int usesInFlight;
+    private Thread revokeOnExit;
 
     /** @param expectedUses how many executions of the session will use the token */
     public SessionToken(int expectedUses) {
@@ -26,13 +28,36 @@ public final class SessionToken {
         if (outcome == null) {
             outcome = fetch.get();
         }
+        usesInFlight++;
         return outcome;
     }
 
-    /** Whether the use that just finished was the last one expected. */
+    /**
+     * Ends a use begun with {@link #obtain}; true when it was the last one expected and no other is still running
+     * (with parallel builds, more uses may run than were expected).
+     */
     public synchronized boolean finishUse() {
         finishedUses++;
-        return finishedUses >= expectedUses;
+        usesInFlight--;
+        return finishedUses >= expectedUses && usesInFlight == 0;
+    }
+
+    /** Registers the shutdown hook that revokes the token should the build stop early; one at a time. */
+    public synchronized void revokeOnExit(Thread hook) {
+        removeExitHook();
+        revokeOnExit = hook;
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    private void removeExitHook() {
+        if (revokeOnExit != null && revokeOnExit != Thread.currentThread()) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(revokeOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        }
+        revokeOnExit = null;
     }
 
     /** True the first time only for this token: whoever gets true revokes it, and later uses fetch another. */
@@ -42,6 +67,7 @@ public final class SessionToken {
         }
         if (outcome != null && outcome.token().orElse(null) == token) {
             outcome = null;
+            removeExitHook();
         }
         return true;
     }

@@ -2,6 +2,7 @@ package io.github.codexdocs.codex.token;
 
 import io.github.codexdocs.codex.ci.GitHubActions;
 import io.github.codexdocs.codex.token.TokenFailure.Step;
+import java.net.URI;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 
 /**
@@ -28,10 +29,10 @@ public final class TokenFetcher {
     }
 
     public GitHubToken fetch(GitHubActions actions, String role) throws TokenFailure {
-        settings.vaultUri();
+        URI vaultAddress = settings.vaultUri();
         Retrier retrier = Retrier.withBudget(settings.retryBudget());
         String jwt = retrier.call(() -> new OidcTokenClient(http).requestJwt(actions, settings.audience()));
-        VaultClient vault = new VaultClient(http, settings.vaultUri(), settings.namespace());
+        VaultClient vault = new VaultClient(http, vaultAddress, settings.namespace());
         String clientToken = retrier.call(() -> vault.login(settings.authMount(), role, jwt));
         return retrier.call(() -> vault.readToken(settings.secretPathFor(role), clientToken));
     }

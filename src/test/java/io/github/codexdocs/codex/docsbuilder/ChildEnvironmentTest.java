@@ -22,7 +22,7 @@ class ChildEnvironmentTest {
     @Test
     void credentialsAndTheTokenVariableAreWithheld() {
         Map<String, String> child = ChildEnvironment.of(PARENT, Map.of(), "GITHUB_TOKEN");
-        assertEquals(Map.of("PATH", "/usr/bin", "GITHUB_ACTIONS", "true"), child);
+        assertEquals(Map.of("PATH", "/usr/bin", "GITHUB_ACTIONS", "true", "GIT_TERMINAL_PROMPT", "0"), child);
     }
 
     @Test
@@ -43,6 +43,25 @@ class ChildEnvironmentTest {
         Map<String, String> child = ChildEnvironment.of(PARENT, configured, "GITHUB_TOKEN");
         assertEquals("dark", child.get("THEME"));
         assertEquals("", child.get("_EMPTY1"));
+    }
+
+    @Test
+    void theJobsCredentialsCannotBeConfiguredBackInWhateverTheirCase() {
+        for (String name : new String[] {"VAULT_TOKEN", "vault_token", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"}) {
+            CodexException e = assertThrows(CodexException.class,
+                    () -> ChildEnvironment.of(Map.of(), Map.of(name, "secret-value"), "GITHUB_TOKEN"));
+            assertEquals("<environmentVariables> may not set " + name + ": docs-builder never gets the job's"
+                    + " credentials; remove it.", e.getMessage());
+        }
+        Map<String, String> parent = Map.of("Vault_Token", "hvs.x", "PATH", "/bin");
+        assertFalse(ChildEnvironment.of(parent, Map.of(), "GITHUB_TOKEN").containsKey("Vault_Token"));
+    }
+
+    @Test
+    void gitNeverPromptsUnlessAskedTo() {
+        assertEquals("0", ChildEnvironment.of(Map.of(), Map.of(), "GITHUB_TOKEN").get("GIT_TERMINAL_PROMPT"));
+        assertEquals("1", ChildEnvironment.of(Map.of("GIT_TERMINAL_PROMPT", "1"), Map.of(), "GITHUB_TOKEN")
+                .get("GIT_TERMINAL_PROMPT"));
     }
 
     @Test

@@ -81,6 +81,18 @@ class DocsBuilderRunnerTest {
     }
 
     @Test
+    void secretsInTheOutputAreHidden() {
+        List<String> command = ScriptedChild.javaCommand();
+        List<String> args = new ArrayList<>(command.subList(1, command.size()));
+        args.addAll(List.of("print:fetching https://oauth2:ghs_secret123@github.com/x.git",
+                "print:::warning::header eC1hY2Nlc3M6Z2hz", "exit:0"));
+        new DocsBuilderRunner(log, List.of("ghs_secret123", "eC1hY2Nlc3M6Z2hz", "")).run(Path.of(command.get(0)), args,
+                dir, Map.of(), Duration.ZERO);
+        assertEquals(List.of("INFO fetching https://oauth2:***@github.com/x.git", "RAW ::warning::header ***"),
+                log.lines.subList(1, log.lines.size()));
+    }
+
+    @Test
     void theChildGetsExactlyTheGivenEnvironment() {
         run(Duration.ZERO, "env:ONLY_THIS", "env:HOME");
         assertTrue(log.lines.contains("INFO ONLY_THIS=yes"));

@@ -196,6 +196,12 @@ public final class Scenario {
         return this;
     }
 
+    /** Adds a command-line argument for Maven, such as {@code -l file}. */
+    public Scenario argument(String argument) {
+        properties.add(argument);
+        return this;
+    }
+
     /** Puts the directory in front of {@code PATH}. */
     public Scenario onPath(Path binDirectory) {
         environment.put("PATH", binDirectory + File.pathSeparator + environment.getOrDefault("PATH", ""));

@@ -84,6 +84,19 @@ class TokenIT {
     }
 
     @Test
+    void withALogFileTheMaskStillGoesToTheRunnerAndTheTokenNotToTheFile() throws IOException {
+        Scenario scenario = world.job(scenario("token-obtained"));
+        Path logFile = scenario.directory().resolve("maven-output.log");
+        Scenario.Build build = scenario.argument("-l").argument(logFile.toString()).run("codex:build").succeeded();
+        String token = onlyToken();
+        assertTrue(build.log().contains("::add-mask::" + token + "\n"), "the mask did not reach standard output");
+        String written = Files.readString(logFile);
+        assertTrue(written.contains("Obtained a GitHub token from Vault"), written);
+        assertFalse(written.contains(token), "the token is in the -l log file");
+        build.containsNoSecret(world.secrets());
+    }
+
+    @Test
     void withoutIdTokenPermissionTheBuildWarnsAndRunsWithoutAToken() throws IOException {
         Scenario.Build build = world.jobWithoutIdToken(scenario("token-no-id-token-permission"))
                 .run("codex:build").succeeded()

@@ -21,9 +21,21 @@ class SessionTokenTest {
         TokenOutcome first = session.obtain(this::fetch);
         assertSame(first, session.obtain(this::fetch));
         assertFalse(session.finishUse());
+        assertSame(first, session.obtain(this::fetch));
         assertFalse(session.finishUse());
         assertTrue(session.finishUse());
         assertEquals(1, fetches.get());
+    }
+
+    @Test
+    void withMoreParallelUsesThanExpectedTheLastToFinishIsTheLast() {
+        SessionToken session = new SessionToken(1);
+        session.obtain(this::fetch);
+        session.obtain(this::fetch);
+        session.obtain(this::fetch);
+        assertFalse(session.finishUse(), "revoked while two uses still ran");
+        assertFalse(session.finishUse());
+        assertTrue(session.finishUse());
     }
 
     @Test

@@ -15,6 +15,9 @@ import io.github.codexdocs.codex.testworld.VaultEmulator.Endpoint;
 import io.github.codexdocs.codex.testworld.VaultEmulator.Fault;
 import io.github.codexdocs.codex.token.TokenFailure.Step;
 import java.io.IOException;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -260,6 +263,25 @@ class TokenFetcherTest {
         TokenFailure failure = failure(env, settings(vault.address(), null, Duration.ofSeconds(5)));
         assertEquals(Step.OIDC, failure.step());
         assertTrue(failure.getMessage().contains("the OIDC endpoint refused the request with HTTP 401"));
+    }
+
+    @Test
+    void aRedirectIsNotFollowedWithTheJwtOrTheVaultToken() throws Exception {
+        HttpServer redirecting = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        redirecting.createContext("/", exchange -> {
+            exchange.getResponseHeaders().set("Location", vault.address() + exchange.getRequestURI());
+            exchange.sendResponseHeaders(307, -1);
+            exchange.close();
+        });
+        redirecting.start();
+        try {
+            TokenFailure failure = failure(job(), settings("http://127.0.0.1:" + redirecting.getAddress().getPort(),
+                    null, Duration.ofSeconds(5)));
+            assertTrue(failure.getMessage().contains("Vault answered HTTP 307"), failure.getMessage());
+            assertEquals(0, vault.requestCount(), "the login was sent on to the redirect's target");
+        } finally {
+            redirecting.stop(0);
+        }
     }
 
     @Test

@@ -70,7 +70,7 @@ final class ReleaseDownloader {
                         location == null ? null : location.getValue());
             }));
             if (answer.status / 100 == 3 && answer.location != null) {
-                Matcher tag = TAG.matcher(latestUrl.resolve(answer.location.trim()).getPath());
+                Matcher tag = TAG.matcher(pathOf(latestUrl, answer.location));
                 if (tag.find()) {
                     return tag.group(1);
                 }
@@ -193,6 +193,16 @@ final class ReleaseDownloader {
     static boolean isTransient(IOException e) {
         return !(e instanceof UnknownHostException || e instanceof SSLException
                 || e instanceof ClientProtocolException);
+    }
+
+    /** The path a redirect points at, or the empty string when its Location is no URL. */
+    private static String pathOf(URI from, String location) {
+        try {
+            String path = from.resolve(location.trim()).getPath();
+            return path == null ? "" : path;
+        } catch (IllegalArgumentException notAUrl) {
+            return "";
+        }
     }
 
     static String describe(IOException e) {

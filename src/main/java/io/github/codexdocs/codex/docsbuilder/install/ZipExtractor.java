@@ -3,6 +3,7 @@ package io.github.codexdocs.codex.docsbuilder.install;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Enumeration;
@@ -68,7 +69,12 @@ final class ZipExtractor {
         if (normalized.startsWith("/") || normalized.matches("^[A-Za-z]:.*") || normalized.isBlank()) {
             throw new EscapingEntryException(name);
         }
-        Path destination = root.resolve(normalized).normalize();
+        Path destination;
+        try {
+            destination = root.resolve(normalized).normalize();
+        } catch (InvalidPathException unusableName) {
+            throw new EscapingEntryException(name);
+        }
         if (!destination.startsWith(root)) {
             throw new EscapingEntryException(name);
         }
