@@ -57,6 +57,12 @@ public final class LinkIndexCheckout {
 
     /** Points the clone's remote at the plain HTTPS URL, creating the clone if there is none. */
     public void prepare() {
+        synchronized (LinkIndexCheckout.class) { // modules built in parallel share the clone
+            prepareClone();
+        }
+    }
+
+    private void prepareClone() {
         try {
             Files.createDirectories(folder);
             if (!Files.exists(folder.resolve(".git"))) {
@@ -72,6 +78,12 @@ public final class LinkIndexCheckout {
 
     /** Removes any user name and password that docs-builder wrote into the clone's remote URLs. */
     public void removeStoredCredentials() {
+        synchronized (LinkIndexCheckout.class) {
+            removeCredentialsFromConfig();
+        }
+    }
+
+    private void removeCredentialsFromConfig() {
         Path config = folder.resolve(".git").resolve("config");
         try {
             if (!Files.isRegularFile(config)) {

@@ -38,12 +38,6 @@ public class BuildMojo extends AbstractCodexMojo {
     @Parameter(property = "codex.skip", defaultValue = "false")
     private boolean skip;
 
-
-
-
-
-
-
     /** The folder that holds the docset ({@code docset.yml} in it or in its {@code docs/} folder): {@code --path}. */
     @Parameter(property = "codex.docsPath")
     private File docsPath;
@@ -90,18 +84,9 @@ public class BuildMojo extends AbstractCodexMojo {
     @Parameter(property = "codex.timeout", defaultValue = "0")
     private int timeout;
 
-
-
-
-
-
-
-
-
     /** The environment variable docs-builder receives the token in. */
     @Parameter(property = "codex.tokenEnvironmentVariable", defaultValue = "GITHUB_TOKEN")
     private String tokenEnvironmentVariable;
-
 
     /**
      * Leaves the token alone after the build. Tokens usually come from a cached policy shared by other workflows, and
@@ -110,9 +95,6 @@ public class BuildMojo extends AbstractCodexMojo {
      */
     @Parameter(property = "codex.skipTokenRevoke", defaultValue = "true")
     private boolean skipTokenRevoke;
-
-
-
 
     @Inject
     public BuildMojo(SettingsDecrypter settingsDecrypter) {
