@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** One run of {@code codex:build}: resolve what docs-builder needs, run it, and judge its result. */
@@ -143,8 +142,7 @@ public final class DocsBuild {
                                          String osName, DocsBuilderInstaller installer) {
         return executable == null
                 ? installer.install()
-                : new ExecutableLocator(environment, osName.toLowerCase(Locale.ROOT).startsWith("windows"))
-                        .locate(executable, baseDirectory);
+                : ExecutableLocator.forOs(environment, osName).locate(executable, baseDirectory);
     }
 
     /** Why docs-builder could not fetch the private link index, and what to do about it. */

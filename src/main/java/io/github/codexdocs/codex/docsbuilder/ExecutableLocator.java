@@ -25,6 +25,11 @@ public final class ExecutableLocator {
         this.windows = windows;
     }
 
+    /** A locator for the operating system of this {@code os.name}: Windows names get Windows' lookup rules. */
+    public static ExecutableLocator forOs(Map<String, String> environment, String osName) {
+        return new ExecutableLocator(environment, osName.toLowerCase(Locale.ROOT).startsWith("windows"));
+    }
+
     public Path locate(String executable, Path baseDirectory) {
         if (executable.contains("/") || executable.contains(File.separator)) {
             Path path = baseDirectory.resolve(executable).normalize();

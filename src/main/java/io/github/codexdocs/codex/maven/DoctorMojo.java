@@ -62,7 +62,7 @@ public class DoctorMojo extends AbstractCodexMojo {
             String osName = System.getProperty("os.name", "");
             check(findings, "docs-builder", () -> DocsBuild.resolveExecutable(executable, base, environment, osName,
                     installer(log, proxies)).toString());
-            check(findings, "git", () -> new ExecutableLocator(environment, osName.startsWith("Windows"))
+            check(findings, "git", () -> ExecutableLocator.forOs(environment, osName)
                     .onPath("git").map(Path::toString).orElseThrow(() -> new CodexException("git was not found on"
                             + " PATH; install git: docs-builder runs it to fetch the codex link index.")));
         } catch (CodexException e) {

@@ -73,4 +73,13 @@ class ExecutableLocatorTest {
         Map<String, String> env = Map.of("Path", dir.resolve("w").toString(), "PATHEXT", ".EXE;.CMD");
         assertEquals(found, new ExecutableLocator(env, true).locate("docs-builder", dir));
     }
+
+    @Test
+    void osNameChoosesTheLookupRules() throws IOException {
+        Path found = executable(dir.resolve("o"), "docs-builder.exe");
+        Map<String, String> env = Map.of("Path", dir.resolve("o").toString());
+        assertEquals(found, ExecutableLocator.forOs(env, "Windows Server 2022").locate("docs-builder", dir));
+        assertTrue(ExecutableLocator.forOs(env, "Linux").onPath("docs-builder").isEmpty(),
+                "outside Windows neither Path nor .exe applies");
+    }
 }
