@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.codexdocs.codex.ci.GitHubActions;
 import java.io.IOException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 
 /**
@@ -63,9 +61,10 @@ public final class TokenCheckup {
                     + actions.workflowRef().orElse("") + ")")));
             String jwt = new OidcTokenClient(http).requestJwt(actions, settings.audience());
             report.accept(new Finding(remaining.remove(0), Status.OK, "issued; " + boundClaims(jwt)));
-            String health = vaultHealth();
-            report.accept(new Finding(remaining.remove(0), Status.OK, health));
             VaultClient vault = new VaultClient(http, settings.vaultUri(), settings.namespace());
+            int health = vault.health();
+            report.accept(new Finding(remaining.remove(0), Status.OK, "reachable at " + settings.vaultUri()
+                    + " (health: HTTP " + health + ")"));
             String clientToken = vault.login(settings.authMount(), role, jwt);
             report.accept(new Finding(remaining.remove(0), Status.OK, "role " + role + " accepted the job's OIDC"
                     + " token at auth/" + settings.authMount()));
@@ -77,16 +76,6 @@ public final class TokenCheckup {
             remaining.forEach(check -> report.accept(new Finding(check, Status.SKIPPED, "not checked")));
             return Optional.empty();
         }
-    }
-
-    /** Any HTTP answer from Vault's health endpoint means it can be reached. */
-    private String vaultHealth() throws TokenFailure {
-        URI address = settings.vaultUri();
-        HttpGet request = new HttpGet(address.toString().replaceAll("/+$", "") + "/v1/sys/health");
-        JsonExchange.Reply reply = JsonExchange.execute(http, request, TokenFailure.Step.LOGIN,
-                "Vault at " + address, "check <vaultAddress> (codex.vaultAddress) or <vaultInstance>"
-                        + " (codex.vaultInstance), and the proxy settings in settings.xml");
-        return "reachable at " + address + " (health: HTTP " + reply.status() + ")";
     }
 
     private static String boundClaims(String jwt) {

@@ -15,8 +15,9 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 
 /**
- * The two Vault calls of the token fetch: a JWT login, and the read of the GitHub token. Vault's error texts may
- * echo what was sent, so they reach messages only after {@link JsonExchange.Reply#errors()} has cleaned them.
+ * The Vault calls of the token fetch, a JWT login and the read of the GitHub token, and the health check of
+ * {@code codex:doctor}. Vault's error texts may echo what was sent, so they reach messages only after
+ * {@link JsonExchange.Reply#errors()} has cleaned them.
  */
 final class VaultClient {
     private final CloseableHttpClient http;
@@ -27,6 +28,11 @@ final class VaultClient {
         this.http = http;
         this.address = address;
         this.namespace = namespace;
+    }
+
+    /** The HTTP status of Vault's health endpoint: any answer at all means Vault can be reached. */
+    int health() throws TokenFailure {
+        return send(new HttpGet(url("sys/health")), Step.LOGIN).status();
     }
 
     /** Logs in with the job's JWT; returns Vault's client token, a secret. */
