@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -70,16 +71,22 @@ final class InstallCache {
     <T> T locked(String version, Platform platform, Consumer<Path> waiting, Locked<T> work) {
         Path lockFile = root.resolve(version).resolve(platform.name() + ".lock");
         ReentrantLock threadLock = THREAD_LOCKS.computeIfAbsent(lockFile, f -> new ReentrantLock());
+        long deadline = System.nanoTime() + lockWait.toNanos();
         boolean told = false;
         if (!threadLock.tryLock()) {
             waiting.accept(lockFile);
             told = true;
-            threadLock.lock();
+            try {
+                if (!threadLock.tryLock(lockWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                    throw stillInstalling(version, platform, lockFile);
+                }
+            } catch (InterruptedException e) {
+                throw interrupted(version);
+            }
         }
         try {
             Files.createDirectories(lockFile.getParent());
             try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                long deadline = System.nanoTime() + lockWait.toNanos();
                 FileLock lock = tryLock(channel);
                 while (lock == null) {
                     if (!told) {
@@ -87,9 +94,7 @@ final class InstallCache {
                         told = true;
                     }
                     if (System.nanoTime() > deadline) {
-                        throw new CodexException("Another build has been installing docs-builder " + version + " for "
-                                + platform + " for more than " + lockWait.toMinutes() + " minutes (it holds " + lockFile
-                                + "); wait for it to end, or stop it and run the build again.");
+                        throw stillInstalling(version, platform, lockFile);
                     }
                     Thread.sleep(POLL_MILLIS);
                     lock = tryLock(channel);
@@ -105,12 +110,22 @@ final class InstallCache {
                     + "); check that the folder is writable or set <docsBuilderCacheDirectory>"
                     + " (codex.docsBuilderCacheDirectory) to another one.");
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CodexException("Interrupted while waiting for another build to install docs-builder " + version
-                    + "; run the build again.");
+            throw interrupted(version);
         } finally {
             threadLock.unlock();
         }
+    }
+
+    private CodexException stillInstalling(String version, Platform platform, Path lockFile) {
+        return new CodexException("Another build has been installing docs-builder " + version + " for " + platform
+                + " for more than " + lockWait.toMinutes() + " minutes (it holds " + lockFile + "); wait for it to end,"
+                + " or stop it and run the build again.");
+    }
+
+    private static CodexException interrupted(String version) {
+        Thread.currentThread().interrupt();
+        return new CodexException("Interrupted while waiting for another build to install docs-builder " + version
+                + "; run the build again.");
     }
 
     private static FileLock tryLock(FileChannel channel) throws IOException {
