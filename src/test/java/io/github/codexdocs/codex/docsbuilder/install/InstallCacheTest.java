@@ -33,16 +33,9 @@ class InstallCacheTest {
     @Test
     void aThreadHoldingTheLockPastTheDeadlineFailsTheWaiter() throws Exception {
         InstallCache cache = new InstallCache(temp, Duration.ofMillis(300));
-        CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<String> holder = CompletableFuture.supplyAsync(() -> cache.locked("1.0.0", LINUX, waits::add,
-                () -> {
-                    holding.countDown();
-                    await(release);
-                    return "held";
-                }));
+        CompletableFuture<String> holder = holdLock(cache, release);
         try {
-            assertTrue(holding.await(10, TimeUnit.SECONDS));
             long started = System.nanoTime();
             CodexException e = assertThrows(CodexException.class,
                     () -> cache.locked("1.0.0", LINUX, waits::add, () -> "never"));
@@ -75,16 +68,9 @@ class InstallCacheTest {
     @Test
     void aWaitingThreadCanBeInterrupted() throws Exception {
         InstallCache cache = new InstallCache(temp, Duration.ofMinutes(10));
-        CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<String> holder = CompletableFuture.supplyAsync(() -> cache.locked("1.0.0", LINUX, waits::add,
-                () -> {
-                    holding.countDown();
-                    await(release);
-                    return "held";
-                }));
+        CompletableFuture<String> holder = holdLock(cache, release);
         try {
-            assertTrue(holding.await(10, TimeUnit.SECONDS));
             CompletableFuture<Throwable> failure = new CompletableFuture<>();
             Thread waiter = new Thread(() -> {
                 try {
@@ -106,6 +92,19 @@ class InstallCacheTest {
             release.countDown();
         }
         assertEquals("held", holder.get(10, TimeUnit.SECONDS));
+    }
+
+    /** Another thread holding the lock of 1.0.0 until {@code release} counts down; returned once it holds it. */
+    private CompletableFuture<String> holdLock(InstallCache cache, CountDownLatch release) throws InterruptedException {
+        CountDownLatch holding = new CountDownLatch(1);
+        CompletableFuture<String> holder = CompletableFuture.supplyAsync(() -> cache.locked("1.0.0", LINUX, waits::add,
+                () -> {
+                    holding.countDown();
+                    await(release);
+                    return "held";
+                }));
+        assertTrue(holding.await(10, TimeUnit.SECONDS), "the other thread took the lock");
+        return holder;
     }
 
     private static void await(CountDownLatch latch) {
