@@ -22,7 +22,8 @@ import java.util.UUID;
  *
  * <p>{@code GET /_apis/token?api-version=2.0&audience=<aud>} with {@code Authorization: Bearer <requestToken>}
  * answers {@code {"value":"<JWT>"}}, an RS256 JWT shaped like GitHub's. The signing key is a 2048-bit RSA key
- * made at start; {@link #publicKey()} gives it to the Vault emulator, {@code /.well-known/jwks} to anyone else.
+ * made at start; {@code /.well-known/jwks} publishes it (the Vault emulator verifies against that) and
+ * {@link #publicKey()} gives it to tests.
  */
 public final class OidcIssuer extends LoopbackServer {
 
@@ -44,6 +45,7 @@ public final class OidcIssuer extends LoopbackServer {
     private final List<String> audiences = new ArrayList<>();
     private Duration ttl = Duration.ofMinutes(5);
     private int requests;
+    private int jwksRequests;
     private int failuresLeft;
     private int failureStatus;
 
@@ -107,6 +109,11 @@ public final class OidcIssuer extends LoopbackServer {
         return requests;
     }
 
+    /** Requests for the JWKS. */
+    public synchronized int jwksRequestCount() {
+        return jwksRequests;
+    }
+
     /** Every JWT handed out, oldest first. */
     public synchronized List<String> issuedJwts() {
         return new ArrayList<>(issued);
@@ -125,6 +132,9 @@ public final class OidcIssuer extends LoopbackServer {
         } else if (TOKEN_PATH.equals(path)) {
             token(exchange);
         } else if (JWKS_PATH.equals(path)) {
+            synchronized (this) {
+                jwksRequests++;
+            }
             Exchanges.json(exchange, 200, Map.of("keys", List.of(jwk())));
         } else {
             Exchanges.json(exchange, 404, Map.of("message", "Not Found"));

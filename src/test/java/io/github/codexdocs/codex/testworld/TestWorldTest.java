@@ -20,6 +20,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -178,6 +180,28 @@ class TestWorldTest {
         }
         assertEquals(400, login(ROLE, "not-a-jwt").statusCode());
         assertTrue(vault.clientTokens().isEmpty());
+    }
+
+    @Test
+    void loginChecksSignaturesAgainstTheIssuersPublishedKeysByKid() throws Exception {
+        String jwt = fetchJwt("vault");
+        assertEquals(200, login(ROLE, jwt).statusCode());
+        assertEquals(200, login(ROLE, fetchJwt("vault")).statusCode());
+        assertEquals(1, issuer.jwksRequestCount(), "the key set is fetched once, then cached");
+
+        Jwt parsed = Jwt.parse(jwt);
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        PrivateKey impostor = generator.generateKeyPair().getPrivate();
+        HttpResponse<String> sameKid = login(ROLE, Jwt.sign(parsed.header, parsed.claims, impostor));
+        assertEquals("error validating token: failed to verify id token signature", firstError(sameKid));
+        assertEquals(1, issuer.jwksRequestCount(), "a known kid is verified with the cached key");
+
+        Map<String, Object> rotated = new LinkedHashMap<>(parsed.header);
+        rotated.put("kid", "a-key-the-issuer-never-published");
+        HttpResponse<String> unknownKid = login(ROLE, Jwt.sign(rotated, parsed.claims, impostor));
+        assertEquals("error validating token: failed to verify id token signature", firstError(unknownKid));
+        assertEquals(2, issuer.jwksRequestCount(), "an unknown kid fetches the key set again");
     }
 
     @Test

@@ -9,11 +9,21 @@ import com.sun.net.httpserver.HttpsServer;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.RSAPublicKeySpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -28,7 +38,8 @@ import java.util.UUID;
  * Emulates the parts of the Vault HTTP API the plugin uses (JWT auth login, reading a GitHub installation token
  * from the GitHub secrets engine, revoke-self), with Vault's error shapes and injectable faults.
  *
- * <p>Login verifies the JWT for real against the {@link OidcIssuer}'s public key (RS256), then {@code iss},
+ * <p>Login verifies the JWT for real (RS256) against the {@link OidcIssuer}'s JWKS, fetched over HTTP and cached by
+ * {@code kid} as Vault's {@code jwks_url} key set is (an unknown {@code kid} fetches the set again), then {@code iss},
  * {@code exp}/{@code nbf}/{@code iat} with Vault's default leeways, {@code aud} against the role's bound audience
  * and the role's bound claims. Error messages never echo the request.
  */
@@ -125,6 +136,8 @@ public final class VaultEmulator extends LoopbackServer {
     private final Path caCertificatePem;
 
     private final Map<String, Role> roles = new HashMap<>();
+    /** The issuer's signing keys by {@code kid}, as last fetched from its JWKS. */
+    private final Map<String, PublicKey> signingKeys = new HashMap<>();
     private final Map<String, Boolean> cachedByRole = new HashMap<>();
     private final Map<String, String> cachedTokens = new HashMap<>();
     private final Map<String, Session> sessions = new LinkedHashMap<>();
@@ -429,6 +442,48 @@ public final class VaultEmulator extends LoopbackServer {
         return Reply.ok(reply);
     }
 
+    /**
+     * The keys that may have signed a JWT with this {@code kid} (all of them when it has none), fetching the issuer's
+     * JWKS when the {@code kid} is not among the cached keys, as go-oidc's remote key set does for Vault.
+     */
+    private List<PublicKey> signingKeys(Object kid) {
+        if (!(kid instanceof String id)) {
+            if (signingKeys.isEmpty()) {
+                refreshSigningKeys();
+            }
+            return new ArrayList<>(signingKeys.values());
+        }
+        if (!signingKeys.containsKey(id)) {
+            refreshSigningKeys();
+        }
+        return signingKeys.containsKey(id) ? List.of(signingKeys.get(id)) : List.of();
+    }
+
+    private void refreshSigningKeys() {
+        signingKeys.clear();
+        try {
+            HttpResponse<String> reply = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(issuer.jwksUrl())).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (reply.statusCode() != 200) {
+                return;
+            }
+            KeyFactory rsa = KeyFactory.getInstance("RSA");
+            Base64.Decoder base64Url = Base64.getUrlDecoder();
+            for (var key : Exchanges.JSON.readTree(reply.body()).path("keys")) {
+                if ("RSA".equals(key.path("kty").asText()) && key.hasNonNull("kid")) {
+                    signingKeys.put(key.get("kid").asText(), rsa.generatePublic(new RSAPublicKeySpec(
+                            new BigInteger(1, base64Url.decode(key.path("n").asText())),
+                            new BigInteger(1, base64Url.decode(key.path("e").asText())))));
+                }
+            }
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            signingKeys.clear(); // no keys: every signature fails to verify, as in Vault when jwks_url is unreachable
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Null when the JWT is acceptable for the role, else Vault's error message. Never echoes the token. */
     private String validateToken(String jwt, Role role) {
         Jwt parsed;
@@ -440,7 +495,7 @@ public final class VaultEmulator extends LoopbackServer {
         if (!"RS256".equals(parsed.header.get("alg"))) {
             return "error validating token: unsupported signing algorithm";
         }
-        if (!parsed.verify(issuer.publicKey())) {
+        if (signingKeys(parsed.header.get("kid")).stream().noneMatch(parsed::verify)) {
             return "error validating token: failed to verify id token signature";
         }
         Map<String, Object> claims = parsed.claims;
