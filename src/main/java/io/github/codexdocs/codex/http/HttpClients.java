@@ -108,7 +108,7 @@ public final class HttpClients {
         }
     }
 
-    /** Chooses the first proxy that serves the target's scheme and host, or none. */
+    /** Chooses the proxy of settings.xml for the target's scheme and host, or none. */
     private static final class ProxyRoutePlanner extends DefaultRoutePlanner {
         private final List<Proxy> proxies;
 
@@ -119,12 +119,9 @@ public final class HttpClients {
 
         @Override
         protected HttpHost determineProxy(HttpHost target, HttpContext context) {
-            for (Proxy proxy : proxies) {
-                if (proxy.serves(target.getSchemeName(), target.getHostName())) {
-                    return new HttpHost("http", proxy.host(), proxy.port());
-                }
-            }
-            return null;
+            return Proxy.select(proxies, target.getSchemeName(), target.getHostName())
+                    .map(proxy -> new HttpHost("http", proxy.host(), proxy.port()))
+                    .orElse(null);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.github.codexdocs.codex.http;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -12,19 +14,35 @@ import java.util.regex.Pattern;
  */
 public record Proxy(String protocol, String host, int port, String username, String password, String nonProxyHosts) {
 
-    /** Whether a request to {@code scheme://host} goes through this proxy. */
-    public boolean serves(String scheme, String targetHost) {
-        if (!protocol.equalsIgnoreCase(scheme)) {
-            return false;
+    /**
+     * The proxy a request to {@code scheme://host} goes through, chosen as Maven chooses for its repositories: the
+     * first proxy of that protocol whose {@code nonProxyHosts} do not name the host, and for {@code https} when there is
+     * none, the first such {@code http} proxy (most settings.xml files declare only an {@code http} proxy).
+     */
+    public static Optional<Proxy> select(List<Proxy> proxies, String scheme, String targetHost) {
+        Optional<Proxy> exact = firstFor(proxies, scheme, targetHost);
+        if (exact.isEmpty() && "https".equalsIgnoreCase(scheme)) {
+            return firstFor(proxies, "http", targetHost);
         }
+        return exact;
+    }
+
+    private static Optional<Proxy> firstFor(List<Proxy> proxies, String protocol, String targetHost) {
+        return proxies.stream()
+                .filter(proxy -> proxy.protocol().equalsIgnoreCase(protocol) && !proxy.excludes(targetHost))
+                .findFirst();
+    }
+
+    /** Whether {@code nonProxyHosts} names the host. */
+    private boolean excludes(String targetHost) {
         if (nonProxyHosts == null || nonProxyHosts.isBlank()) {
-            return true;
+            return false;
         }
         String target = targetHost.toLowerCase(Locale.ROOT);
         return Arrays.stream(nonProxyHosts.split("[|,]"))
                 .map(String::trim)
                 .filter(pattern -> !pattern.isEmpty())
-                .noneMatch(pattern -> glob(pattern.toLowerCase(Locale.ROOT)).matcher(target).matches());
+                .anyMatch(pattern -> glob(pattern.toLowerCase(Locale.ROOT)).matcher(target).matches());
     }
 
     private static Pattern glob(String pattern) {

@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * loopback port; {@code CONNECT} to anything else, and any other request, gets {@code 403}. Every request target
  * is recorded.
  */
-final class ConnectProxy implements AutoCloseable {
+public final class ConnectProxy implements AutoCloseable {
 
     private static final int MAX_HEAD = 16 * 1024;
 
@@ -41,7 +41,7 @@ final class ConnectProxy implements AutoCloseable {
     }
 
     /** Tunnels {@code CONNECT allowedTarget} ({@code host:port}) to {@code 127.0.0.1:upstreamPort}. */
-    static ConnectProxy start(String allowedTarget, int upstreamPort) {
+    public static ConnectProxy start(String allowedTarget, int upstreamPort) {
         try {
             ServerSocket listener = new ServerSocket();
             listener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
@@ -54,12 +54,12 @@ final class ConnectProxy implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:<port>}. */
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + listener.getLocalPort();
     }
 
     /** The request targets received, in order: {@code github.com:443} for a CONNECT, the URI otherwise. */
-    List<String> targets() {
+    public List<String> targets() {
         synchronized (targets) {
             return new ArrayList<>(targets);
         }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.codexdocs.codex.ci.GitHubActions;
 import io.github.codexdocs.codex.http.HttpClients;
 import io.github.codexdocs.codex.http.HttpSettings;
+import io.github.codexdocs.codex.http.Proxy;
+import io.github.codexdocs.codex.testworld.ConnectProxy;
 import io.github.codexdocs.codex.testworld.GitHubTokenRegistry;
 import io.github.codexdocs.codex.testworld.OidcIssuer;
 import io.github.codexdocs.codex.testworld.VaultEmulator;
@@ -73,7 +75,12 @@ class TokenFetcherTest {
     }
 
     private GitHubToken fetch(Map<String, String> env, TokenSettings settings, Path ca) throws TokenFailure, IOException {
-        HttpSettings http = new HttpSettings(List.of(), Duration.ofSeconds(2), Duration.ofSeconds(2), ca);
+        return fetch(env, settings, ca, List.of());
+    }
+
+    private GitHubToken fetch(Map<String, String> env, TokenSettings settings, Path ca, List<Proxy> proxies)
+            throws TokenFailure, IOException {
+        HttpSettings http = new HttpSettings(proxies, Duration.ofSeconds(2), Duration.ofSeconds(2), ca);
         GitHubActions actions = new GitHubActions(env);
         try (CloseableHttpClient client = HttpClients.create(http)) {
             return new TokenFetcher(client, settings).fetch(actions, TokenFetcher.role(settings, actions));
@@ -302,5 +309,30 @@ class TokenFetcherTest {
         assertTrue(untrusted.getMessage().contains("could not be reached over TLS"), untrusted.getMessage());
         assertTrue(untrusted.getMessage().endsWith("trust its certificate authority with <vaultCaCertificate>"
                 + " (codex.vaultCaCertificate)."));
+    }
+
+    @Test
+    void vaultOverTlsIsReachedThroughTheHttpProxyOfSettingsXml() throws Exception {
+        VaultEmulator tls = VaultEmulator.startHttps(issuer, tokens, dir);
+        closing.add(tls);
+        tls.registerRole(ROLE, OidcIssuer.DEFAULT_WORKFLOW_REF);
+        int vaultPort = java.net.URI.create(tls.address()).getPort();
+        ConnectProxy proxy = ConnectProxy.start("127.0.0.1:" + vaultPort, vaultPort);
+        closing.add(proxy);
+        int proxyPort = java.net.URI.create(proxy.url()).getPort();
+        // Only an http proxy, as most settings.xml files have: Maven uses it for https too, and so must the plugin.
+        List<Proxy> proxies = List.of(new Proxy("http", "127.0.0.1", proxyPort, null, null, "localhost"));
+        Map<String, String> env = job();
+        env.put("ACTIONS_ID_TOKEN_REQUEST_URL", issuer.requestUrl().replace("127.0.0.1", "localhost"));
+
+        GitHubToken token = fetch(env, settings(tls.address(), null, Duration.ofSeconds(5)), tls.caCertificatePem(),
+                proxies);
+        assertTrue(tokens.isValid(token.value()));
+        // one tunnel, kept alive for both the login and the read; the OIDC host is in nonProxyHosts
+        assertFalse(proxy.targets().isEmpty(), "Vault was reached without the proxy");
+        assertTrue(proxy.targets().stream().allMatch(("127.0.0.1:" + vaultPort)::equals), proxy.targets().toString());
+        assertEquals(1, tls.requestCount(Endpoint.LOGIN));
+        assertEquals(1, tls.requestCount(Endpoint.READ));
+        assertEquals(1, issuer.requestCount());
     }
 }
