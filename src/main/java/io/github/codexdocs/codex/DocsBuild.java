@@ -78,11 +78,13 @@ public final class DocsBuild {
                 ? settings.pathPrefix()
                 : PreviewPathPrefix.derive(actions).orElse(null);
         report.row("Path prefix", pathPrefix == null ? "none" : pathPrefix);
-        Path executable = resolveExecutable(settings.executable(), settings.workingDirectory(), environment, osName,
-                installer);
+        report.row("Output directory", settings.outputDirectory().toString());
+        DocsBuilderInstaller.Installation docsBuilder = resolveExecutable(settings.executable(),
+                settings.workingDirectory(), environment, osName, installer);
+        Path executable = docsBuilder.executable();
         DocsBuilderArguments arguments = new DocsBuilderArguments(settings.docsPath(), settings.outputDirectory(),
                 pathPrefix, settings.strict(), settings.exporters(), settings.arguments());
-        report.row("docs-builder", executable.toString());
+        report.row("docs-builder", describe(docsBuilder));
 
         LinkIndexCheckout linkIndex = new LinkIndexCheckout(LinkIndexCheckout.folder(childEnvironment, osName),
                 Map.copyOf(childEnvironment), log);
@@ -96,10 +98,18 @@ public final class DocsBuild {
         tokenOutcome.token().ifPresent(t -> {
             childEnvironment.put(settings.tokenEnvironmentVariable(), t.value());
             secrets.add(t.value());
-            secrets.add(LinkIndexCheckout.addGitCredentials(childEnvironment, t.value()));
+            String gitCredentials = LinkIndexCheckout.addGitCredentials(childEnvironment, t.value());
+            log.raw(WorkflowCommands.addMask(gitCredentials)); // the form in which git may print it
+            secrets.add(gitCredentials);
         });
         log.debug("docs-builder's environment variables (values not shown): " + String.join(", ",
                 childEnvironment.keySet()));
+        Path linksJson = settings.outputDirectory().resolve("links.json");
+        if (actions.isActive()) {
+            // docs-builder rebuilds everything in GitHub Actions, or exits 0 writing nothing when it finds no docset:
+            // a links.json left by an earlier build (a self-hosted runner, a second execution) must not pass for one.
+            deleteStale(linksJson);
+        }
         DocsBuilderRunner.Result result;
         try {
             result = new DocsBuilderRunner(log, secrets).run(executable, arguments.toList(), settings.workingDirectory(),
@@ -117,13 +127,12 @@ public final class DocsBuild {
             throw new CodexException(DocsBuilderExit.failureMessage(result.exitCode(), result.summary(),
                     settings.strict(), advice));
         }
-        if (arguments.expectsLinkMetadata() && !Files.isRegularFile(settings.outputDirectory().resolve("links.json"))) {
+        if (arguments.expectsLinkMetadata() && !Files.isRegularFile(linksJson)) {
             Path docs = settings.docsPath() != null ? settings.docsPath() : settings.workingDirectory();
             throw new CodexException("docs-builder exited successfully but built nothing (no links.json in "
                     + settings.outputDirectory() + "); check that " + docs + " or its docs/ folder holds a docset.yml"
                     + " or _docset.yml and that it is inside a git checkout.");
         }
-        report.row("Output directory", settings.outputDirectory().toString());
         try {
             report.writeOutputs(pathPrefix, settings.outputDirectory());
         } catch (IOException e) {
@@ -135,14 +144,32 @@ public final class DocsBuild {
     }
 
     /**
-     * The docs-builder to run: the configured {@code executable} (a path, or a name looked up on {@code PATH}), or,
-     * when none is configured, the one the installer provides.
+     * The docs-builder to run: the configured {@code executable} (a path, or a name looked up on {@code PATH}), whose
+     * version is not known (null), or, when none is configured, the release the installer provides.
      */
-    public static Path resolveExecutable(String executable, Path baseDirectory, Map<String, String> environment,
-                                         String osName, DocsBuilderInstaller installer) {
+    public static DocsBuilderInstaller.Installation resolveExecutable(String executable, Path baseDirectory,
+                                                                      Map<String, String> environment, String osName,
+                                                                      DocsBuilderInstaller installer) {
         return executable == null
                 ? installer.install()
-                : ExecutableLocator.forOs(environment, osName).locate(executable, baseDirectory);
+                : new DocsBuilderInstaller.Installation(null,
+                        ExecutableLocator.forOs(environment, osName).locate(executable, baseDirectory));
+    }
+
+    /** The version and path of docs-builder, for people; a configured executable's version is not known. */
+    public static String describe(DocsBuilderInstaller.Installation docsBuilder) {
+        return docsBuilder.version() == null
+                ? docsBuilder.executable() + " (configured <executable>)"
+                : docsBuilder.version() + " at " + docsBuilder.executable();
+    }
+
+    private static void deleteStale(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new CodexException("Could not delete " + file + " left by an earlier build (" + e.getMessage()
+                    + "); delete the output directory, or check that it is writable.");
+        }
     }
 
     /** Why docs-builder could not fetch the private link index, and what to do about it. */

@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +59,10 @@ public final class DocsBuilderRunner {
         List<String> command = new ArrayList<>();
         command.add(executable.toString());
         command.addAll(arguments);
+        if (!Files.isDirectory(workingDirectory)) {
+            throw new CodexException("docs-builder's working directory " + workingDirectory + " does not exist; set"
+                    + " <workingDirectory> (codex.workingDirectory) to an existing folder.");
+        }
         log.info("Running " + CommandLines.display(command));
 
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -3,12 +3,14 @@ package io.github.codexdocs.codex.docsbuilder;
 import io.github.codexdocs.codex.CodexException;
 import java.io.File;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Finds the docs-builder executable: an absolute or relative path is taken as it is, a bare name is looked up
@@ -42,29 +44,48 @@ public final class ExecutableLocator {
             }
             return path;
         }
-        return onPath(executable).orElseThrow(() -> new CodexException("docs-builder executable '" + executable
-                + "' was not found on PATH (" + (pathEntries().isEmpty() ? "PATH is empty"
-                : String.join(File.pathSeparator, pathEntries())) + "); " + FIX + "."));
+        Optional<Path> found = onPath(executable);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        Optional<Path> notExecutable = candidates(executable).filter(Files::isRegularFile).findFirst();
+        if (notExecutable.isPresent()) {
+            throw new CodexException("docs-builder executable " + notExecutable.get() + " on PATH is not executable;"
+                    + " make it executable (chmod +x) or set <executable> (codex.executable) to another file.");
+        }
+        throw new CodexException("docs-builder executable '" + executable + "' was not found on PATH ("
+                + (pathEntries().isEmpty() ? "PATH is empty" : String.join(File.pathSeparator, pathEntries()))
+                + "); " + FIX + ".");
     }
 
     /** The first executable file of this name in the directories of {@code PATH}. */
     public Optional<Path> onPath(String executable) {
-        for (String directory : pathEntries()) {
-            for (String name : candidateNames(executable)) {
-                Path candidate = Path.of(directory).resolve(name);
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return Optional.of(candidate);
-                }
-            }
+        return candidates(executable).filter(c -> Files.isRegularFile(c) && Files.isExecutable(c)).findFirst();
+    }
+
+    /** The files this name may be on {@code PATH}, in the order they are looked for. */
+    private Stream<Path> candidates(String executable) {
+        return pathEntries().stream().flatMap(directory -> candidateNames(executable).stream()
+                .map(name -> resolve(directory, name)).flatMap(Optional::stream));
+    }
+
+    /** A directory of {@code PATH} and a name; none when the entry is no valid path (it is skipped, as shells do). */
+    private static Optional<Path> resolve(String directory, String name) {
+        try {
+            return Optional.of(Path.of(directory).resolve(name));
+        } catch (InvalidPathException notAPath) {
+            return Optional.empty();
         }
-        return Optional.empty();
     }
 
     private List<String> pathEntries() {
         List<String> entries = new ArrayList<>();
         for (String entry : variable("PATH").split(windows ? ";" : ":")) {
-            if (!entry.isBlank()) {
-                entries.add(entry);
+            // Windows allows a quoted entry, "C:\Program Files\x", as cmd.exe does
+            String unquoted = windows && entry.length() >= 2 && entry.startsWith("\"") && entry.endsWith("\"")
+                    ? entry.substring(1, entry.length() - 1) : entry;
+            if (!unquoted.isBlank()) {
+                entries.add(unquoted);
             }
         }
         return entries;

@@ -94,7 +94,8 @@ public abstract class AbstractCodexMojo extends AbstractMojo {
     protected File vaultCaCertificate;
     /**
      * Fails the build when no token can be fetched in GitHub Actions. By default a failure only warns, and docs-builder
-     * runs without a token, as builds whose docs need none always did.
+     * runs without a token, as builds whose docs need none always did. For {@code codex:doctor}: fails the goal when
+     * any of its checks fails.
      */
     @Parameter(property = "codex.failOnTokenError", defaultValue = "false")
     protected boolean failOnTokenError;

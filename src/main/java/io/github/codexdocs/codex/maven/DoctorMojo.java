@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Consumer;
 import javax.inject.Inject;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.maven.plugin.MojoFailureException;
@@ -48,27 +48,16 @@ public class DoctorMojo extends AbstractCodexMojo {
         List<Finding> findings = new ArrayList<>();
         try {
             List<Proxy> proxies = proxies();
-            try (CloseableHttpClient http = HttpClients.create(tokenHttpSettings(proxies))) {
-                Optional<GitHubToken> token = new TokenCheckup(http, tokenSettings(), new GitHubActions(environment))
-                        .run(finding -> {
-                            findings.add(finding);
-                            report(finding);
-                        });
-                // A token leased to this job is of no further use; a cached one is shared and stays.
-                token.filter(GitHubToken::isLeased)
-                        .ifPresent(leased -> new GitHubTokenRevoker(http, githubApiUrl, log).revoke(leased));
-            }
+            checkToken(findings, log, environment, proxies);
             Path base = Path.of(session.getExecutionRootDirectory());
             String osName = System.getProperty("os.name", "");
-            check(findings, "docs-builder", () -> DocsBuild.resolveExecutable(executable, base, environment, osName,
-                    installer(log, proxies)).toString());
+            check(findings, "docs-builder", () -> DocsBuild.describe(DocsBuild.resolveExecutable(executable, base,
+                    environment, osName, installer(log, proxies))));
             check(findings, "git", () -> ExecutableLocator.forOs(environment, osName)
                     .onPath("git").map(Path::toString).orElseThrow(() -> new CodexException("git was not found on"
                             + " PATH; install git: docs-builder runs it to fetch the codex link index.")));
         } catch (CodexException e) {
             throw new MojoFailureException(e.getMessage(), e);
-        } catch (IOException closing) {
-            getLog().debug("Closing the HTTP client failed: " + closing.getMessage());
         }
         List<String> failed = findings.stream().filter(f -> f.status() == Status.FAILED).map(Finding::check).toList();
         if (failed.isEmpty()) {
@@ -79,6 +68,29 @@ public class DoctorMojo extends AbstractCodexMojo {
         } else {
             getLog().warn("codex:doctor found failing checks (" + String.join(", ", failed) + "); apply the fixes"
                     + " above.");
+        }
+    }
+
+    /** The checks of the token fetch; a token leased to this job is revoked, being of no further use. */
+    private void checkToken(List<Finding> findings, MavenBuildLog log, Map<String, String> environment,
+                            List<Proxy> proxies) {
+        Consumer<Finding> reporting = finding -> {
+            findings.add(finding);
+            report(finding);
+        };
+        CloseableHttpClient http;
+        try {
+            http = HttpClients.create(tokenHttpSettings(proxies));
+        } catch (CodexException unreadableCertificates) {
+            reporting.accept(new Finding("Vault settings", Status.FAILED, unreadableCertificates.getMessage()));
+            return;
+        }
+        try (http) {
+            new TokenCheckup(http, tokenSettings(), new GitHubActions(environment)).run(reporting)
+                    .filter(GitHubToken::isLeased)
+                    .ifPresent(leased -> new GitHubTokenRevoker(http, githubApiUrl, log).revoke(leased));
+        } catch (IOException closing) {
+            getLog().debug("Closing the HTTP client failed: " + closing.getMessage());
         }
     }
 

@@ -45,7 +45,10 @@ public final class BuildToken {
         boolean[] fetchedHere = {false};
         TokenOutcome outcome = session.obtain(() -> {
             fetchedHere[0] = true;
-            return fetch();
+            TokenOutcome fetched = fetch();
+            // Before any other execution of the session (-T) can use the token and docs-builder print it.
+            fetched.token().ifPresent(token -> log.raw(WorkflowCommands.addMask(token.value())));
+            return fetched;
         });
         if (outcome.failure() != null) {
             String message = outcome.failure().getMessage();
@@ -53,7 +56,9 @@ public final class BuildToken {
                 throw new CodexException(message + " (failOnTokenError is set)");
             }
             if (fetchedHere[0]) {
-                log.warn(message + " docs-builder runs without a token.");
+                String role = outcome.role() == null || message.contains(outcome.role()) ? ""
+                        : " (Vault role " + outcome.role() + ")";
+                log.warn(message + " docs-builder runs without a token" + role + ".");
                 log.raw(WorkflowCommands.warning("No GitHub token for docs-builder", message));
             } else {
                 log.info("No GitHub token for this build (see the warning above).");
@@ -61,7 +66,6 @@ public final class BuildToken {
             return outcome;
         }
         if (fetchedHere[0]) {
-            log.raw(WorkflowCommands.addMask(outcome.token().orElseThrow().value()));
             log.info("Obtained a GitHub token from Vault with role " + outcome.role() + " ("
                     + (outcome.token().orElseThrow().isLeased() ? "leased" : "cached") + ").");
             if (!policy.skipTokenRevoke() && outcome.token().orElseThrow().isLeased()) {
@@ -112,6 +116,8 @@ public final class BuildToken {
             }
         } catch (TokenFailure failure) {
             return TokenOutcome.failed(failure, role);
+        } catch (IllegalArgumentException notAUrl) {
+            return TokenOutcome.failed(TokenFailure.invalidUrl(), role);
         } catch (CodexException unreadableCertificates) {
             return TokenOutcome.failed(TokenFailure.permanent(TokenFailure.Step.CONFIGURATION, "the certificates in "
                     + http.extraTrustedCertificates() + " could not be read", "point <vaultCaCertificate>"

@@ -18,7 +18,14 @@ public final class GitHubTokenRevoker {
     }
 
     public void revoke(GitHubToken token) {
-        HttpDelete request = new HttpDelete(apiUrl + "/installation/token");
+        HttpDelete request;
+        try {
+            request = new HttpDelete(apiUrl + "/installation/token");
+        } catch (IllegalArgumentException notAUrl) {
+            log.warn("Could not revoke the GitHub token: <githubApiUrl> (codex.githubApiUrl) '" + apiUrl + "' is not a"
+                    + " valid URL; it expires by itself within an hour.");
+            return;
+        }
         request.setHeader("Authorization", "Bearer " + token.value());
         request.setHeader("Accept", "application/vnd.github+json");
         request.setHeader("X-GitHub-Api-Version", "2022-11-28");

@@ -43,6 +43,13 @@ public final class TokenFailure extends Exception {
         return new TokenFailure(step, cause, fix, RetryHint.NEVER);
     }
 
+    /** A request URL that the settings make invalid (the HTTP client rejects it with an IllegalArgumentException). */
+    static TokenFailure invalidUrl() {
+        return permanent(Step.CONFIGURATION, "the Vault settings or ACTIONS_ID_TOKEN_REQUEST_URL do not make a valid URL",
+                "check <vaultAddress>, <vaultAuthMount>, <vaultSecretPath> and <vaultRole> for spaces or other"
+                        + " characters a URL cannot hold");
+    }
+
     /** A failure that may pass: a connection problem, a timeout, HTTP 412, 429 or 5xx. */
     static TokenFailure transientFailure(Step step, String cause, String fix, long retryAfterSeconds) {
         return new TokenFailure(step, cause, fix, new RetryHint(true, retryAfterSeconds));

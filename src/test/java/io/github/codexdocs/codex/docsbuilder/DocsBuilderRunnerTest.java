@@ -135,4 +135,43 @@ class DocsBuilderRunnerTest {
                 () -> new DocsBuilderRunner(log).run(notABinary, List.of(), dir, Map.of(), Duration.ZERO));
         assertTrue(e.getMessage().startsWith("Could not start docs-builder " + notABinary), e.getMessage());
     }
+
+    @Test
+    void aMissingWorkingDirectoryIsNamed() {
+        Path nowhere = dir.resolve("no-such-folder");
+        CodexException e = assertThrows(CodexException.class, () -> new DocsBuilderRunner(log)
+                .run(Path.of(ScriptedChild.javaCommand().get(0)), List.of(), nowhere, Map.of(), Duration.ZERO));
+        assertEquals("docs-builder's working directory " + nowhere + " does not exist; set <workingDirectory>"
+                + " (codex.workingDirectory) to an existing folder.", e.getMessage());
+        assertTrue(log.lines.isEmpty(), "nothing was started");
+    }
+
+    @Test
+    void anInterruptedBuildStopsTheChildAndItsDescendants() throws Exception {
+        Path pid = dir.resolve("pid");
+        Path grandchild = dir.resolve("grandchild");
+        List<Throwable> thrown = Collections.synchronizedList(new ArrayList<>());
+        Thread build = new Thread(() -> {
+            try {
+                run(Duration.ZERO, "pid:" + pid, "spawn:" + grandchild, "sleep:600000");
+            } catch (Throwable t) {
+                thrown.add(t);
+            }
+        });
+        build.start();
+        for (int i = 0; i < 300 && !(Files.exists(grandchild) && Files.size(grandchild) > 0); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.exists(grandchild) && Files.size(grandchild) > 0, "the child did not start its own child");
+        build.interrupt();
+        build.join(30_000);
+        assertFalse(build.isAlive(), "the build thread did not stop");
+        assertEquals(1, thrown.size());
+        assertEquals("The build was interrupted; docs-builder and its child processes were stopped.",
+                thrown.get(0).getMessage());
+        for (Path file : List.of(pid, grandchild)) {
+            Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(Files.readString(file).trim()));
+            assertFalse(process.isPresent() && process.get().isAlive(), file + " survived");
+        }
+    }
 }

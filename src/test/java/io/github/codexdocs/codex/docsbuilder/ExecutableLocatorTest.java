@@ -82,4 +82,23 @@ class ExecutableLocatorTest {
         assertTrue(ExecutableLocator.forOs(env, "Linux").onPath("docs-builder").isEmpty(),
                 "outside Windows neither Path nor .exe applies");
     }
+
+    @Test
+    void aFileOnPathThatIsNotExecutableIsNamed() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("plain"));
+        Path file = Files.writeString(folder.resolve("docs-builder"), "not executable");
+        CodexException e = assertThrows(CodexException.class,
+                () -> new ExecutableLocator(Map.of("PATH", folder.toString()), false).locate("docs-builder", dir));
+        assertEquals("docs-builder executable " + file + " on PATH is not executable; make it executable (chmod +x) or"
+                + " set <executable> (codex.executable) to another file.", e.getMessage());
+    }
+
+    @Test
+    void quotedWindowsEntriesAreUnquotedAndInvalidEntriesSkipped() throws IOException {
+        Path found = executable(dir.resolve("with space"), "docs-builder.exe");
+        Map<String, String> env = Map.of("PATH", "bad\0entry;\"" + dir.resolve("with space") + "\"");
+        assertEquals(found, new ExecutableLocator(env, true).locate("docs-builder", dir));
+        Map<String, String> unix = Map.of("PATH", "bad\0entry:" + found.getParent());
+        assertEquals(found, new ExecutableLocator(unix, false).locate("docs-builder.exe", dir));
+    }
 }

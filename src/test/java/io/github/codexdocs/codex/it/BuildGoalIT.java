@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.codexdocs.codex.token.VaultRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,10 +176,15 @@ class BuildGoalIT {
     }
 
     @Test
-    void successWithoutLinksJsonFails() {
-        scenario("nothing-built").githubActions("push", "{}").run("codex:build").failed()
+    void successWithoutLinksJsonFails() throws IOException {
+        Scenario scenario = scenario("nothing-built").githubActions("push", "{}");
+        // one left by an earlier build on a self-hosted runner must not pass for this build's
+        Path stale = Files.createDirectories(scenario.directory().resolve("target/docs/html")).resolve("links.json");
+        Files.writeString(stale, "{}");
+        scenario.run("codex:build").failed()
                 .logContains("docs-builder exited successfully but built nothing (no links.json in ")
                 .logContains("holds a docset.yml or _docset.yml and that it is inside a git checkout.");
+        assertFalse(Files.exists(stale));
     }
 
     @Test
@@ -241,6 +247,12 @@ class BuildGoalIT {
         String markdown = Files.readString(summary);
         assertTrue(markdown.startsWith("### Documentation build\n"), markdown);
         assertTrue(markdown.contains("| Path prefix | /_preview/elastic/docs-example/pull/7 |"), markdown);
+        assertTrue(markdown.contains("| Output directory | " + build.directory().resolve("target/docs/html") + " |"),
+                markdown);
+        assertTrue(markdown.contains("| docs-builder | " + Scenario.standInBin().resolve("docs-builder")
+                + " (configured <executable>) |"), markdown);
+        assertTrue(markdown.contains("| Vault role | " + VaultRole.fromWorkflowRef(
+                "elastic/docs-example/.github/workflows/docs.yml").orElseThrow() + " |"), markdown);
         assertTrue(markdown.contains("| GitHub token | not obtained: ACTIONS_ID_TOKEN_REQUEST_URL is not set"), markdown);
         assertTrue(markdown.contains("| Diagnostics | 0 Errors / 0 Warnings / 0 Hints |"), markdown);
         assertTrue(markdown.contains("| Result | succeeded |"), markdown);
@@ -263,6 +275,8 @@ class BuildGoalIT {
                 .property("detail", "true")
                 .run("org.apache.maven.plugins:maven-help-plugin:3.5.1:describe").succeeded()
                 .logContains("codex:build")
+                .logContains("codex:doctor")
+                .logContains("when any of its checks fails.")
                 .logContains("codex:help")
                 .logContains("failOnTokenError (Default: false)")
                 .logContains("User property: codex.failOnTokenError")

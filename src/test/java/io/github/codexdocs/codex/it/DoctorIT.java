@@ -3,6 +3,8 @@ package io.github.codexdocs.codex.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.codexdocs.codex.testworld.OidcIssuer;
+import io.github.codexdocs.codex.testworld.VaultEmulator.Endpoint;
+import io.github.codexdocs.codex.testworld.VaultEmulator.Fault;
 import io.github.codexdocs.codex.token.VaultRole;
 import java.io.File;
 import java.io.IOException;
@@ -39,7 +41,8 @@ class DoctorIT {
                 .logContains("[INFO] [OK] Vault login: role " + TokenWorld.ROLE + " accepted")
                 .logContains("[INFO] [OK] GitHub token: readable at github/token/" + TokenWorld.ROLE
                         + "; lease_id empty (cached, shared with other workflows); expires at ")
-                .logContains("[INFO] [OK] docs-builder: " + Scenario.standInBin().resolve("docs-builder"))
+                .logContains("[INFO] [OK] docs-builder: " + Scenario.standInBin().resolve("docs-builder")
+                        + " (configured <executable>)")
                 .logContains("[INFO] [OK] git: ")
                 .logContains("[INFO] codex:build would get what it needs here.")
                 .logLacks("[FAILED]")
@@ -97,17 +100,45 @@ class DoctorIT {
     }
 
     @Test
-    void aDeniedSecretFailsTheTokenCheck() {
+    void aMissingSecretFailsTheTokenCheck() {
         world.vault.secretMount("github/other");
         world.job(doctor()).run("codex:doctor").succeeded()
                 .logContains("[WARNING] [FAILED] GitHub token: Vault has nothing at github/token/" + TokenWorld.ROLE);
     }
 
     @Test
-    void aMissingDocsBuilderFailsItsCheck() {
+    void aDeniedSecretFailsTheTokenCheck() {
+        world.vault.enqueueFault(Fault.status(403).on(Endpoint.READ));
+        world.job(doctor()).run("codex:doctor").succeeded()
+                .logContains("[WARNING] [FAILED] GitHub token: Vault denied access to github/token/" + TokenWorld.ROLE
+                        + " (HTTP 403: permission denied); fix: check that the role's policy grants read on github/token/"
+                        + TokenWorld.ROLE);
+    }
+
+    @Test
+    void aMissingDocsBuilderFailsItsCheckAndTheGoalWhenAsked() {
+        String failed = "[WARNING] [FAILED] docs-builder: docs-builder executable /nonexistent/docs-builder does not"
+                + " exist; install docs-builder or set <executable>";
         world.job(doctor()).property("codex.executable", "/nonexistent/docs-builder").run("codex:doctor").succeeded()
-                .logContains("[WARNING] [FAILED] docs-builder: docs-builder executable /nonexistent/docs-builder does"
-                        + " not exist; install docs-builder or set <executable>");
+                .logContains(failed);
+        world.job(doctor()).property("codex.executable", "/nonexistent/docs-builder")
+                .property("codex.failOnTokenError", "true").run("codex:doctor").failed()
+                .logContains(failed)
+                .logContains("[INFO] [OK] GitHub token: readable")
+                .logContains("codex:doctor found failing checks (docs-builder); apply the fixes above.");
+    }
+
+    @Test
+    void anUnreadableCertificateFileFailsItsCheckAndTheOthersStillRun() throws IOException {
+        Scenario scenario = world.job(doctor());
+        Path notPem = Files.writeString(scenario.directory().resolve("not-a-certificate.pem"), "not a certificate");
+        scenario.property("codex.vaultCaCertificate", notPem.toString()).run("codex:doctor").succeeded()
+                .logContains("[WARNING] [FAILED] Vault settings: Could not read the trusted certificates in " + notPem
+                        + "; point <vaultCaCertificate> (codex.vaultCaCertificate) at a PEM file of X.509 certificates.")
+                .logContains("[INFO] [OK] docs-builder: ")
+                .logContains("[INFO] [OK] git: ")
+                .logContains("codex:doctor found failing checks (Vault settings)");
+        assertEquals(0, world.issuer.requestCount());
     }
 
     @Test

@@ -61,9 +61,16 @@ class TokenIT {
 
     @Test
     void theTokenReachesDocsBuilderInItsEnvironmentOnly() throws IOException {
-        Scenario.Build build = world.job(scenario("token-obtained")).run("codex:build").succeeded()
+        Scenario scenario = world.job(scenario("token-obtained"));
+        Path summary = scenario.directory().resolve("step-summary.md");
+        Scenario.Build build = scenario.env("VAULT_TOKEN", "hvs.a-vault-token-of-the-job")
+                .env("GITHUB_STEP_SUMMARY", summary.toString())
+                .run("codex:build").succeeded()
                 .logContains("[INFO] Obtained a GitHub token from Vault with role " + TokenWorld.ROLE + " (cached).")
                 .containsNoSecret(world.secrets());
+        String markdown = Files.readString(summary);
+        assertTrue(markdown.contains("| Vault role | " + TokenWorld.ROLE + " |"), markdown);
+        assertTrue(markdown.contains("| GitHub token | obtained (cached) |"), markdown);
         String token = onlyToken();
         assertTrue(build.log().startsWith("::add-mask::" + token + "\n")
                         || build.log().contains("\n::add-mask::" + token + "\n"), "no mask line");
@@ -99,8 +106,10 @@ class TokenIT {
     @Test
     void withoutIdTokenPermissionTheBuildWarnsAndRunsWithoutAToken() throws IOException {
         Scenario.Build build = world.jobWithoutIdToken(scenario("token-no-id-token-permission"))
+                .env("GITHUB_TOKEN", "a-token-the-workflow-set-for-other-steps")
                 .run("codex:build").succeeded()
-                .logContains("[WARNING] " + NO_PERMISSION_WARNING + " docs-builder runs without a token.")
+                .logContains("[WARNING] " + NO_PERMISSION_WARNING + " docs-builder runs without a token (Vault role "
+                        + TokenWorld.ROLE + ").")
                 .logContains("::warning title=No GitHub token for docs-builder::" + NO_PERMISSION_WARNING)
                 .logContains("Documentation built in ");
         assertEquals(1, build.log().split("\\[WARNING\\] No GitHub token", -1).length - 1, "exactly one warning");
@@ -129,7 +138,7 @@ class TokenIT {
         Scenario.Build warned = world.job(scenario("token-unregistered-role"))
                 .env("GITHUB_WORKFLOW_REF", "elastic/docs-example/.github/workflows/new.yml@refs/heads/main")
                 .run("codex:build").succeeded()
-                .logContains("[WARNING] " + message);
+                .logContains("[WARNING] " + message + " docs-builder runs without a token.");
         assertTrue(record(warned).path("githubTokenSha256").isNull());
         assertEquals(1, world.vault.requestCount(Endpoint.LOGIN), "a role that cannot exist was retried");
 

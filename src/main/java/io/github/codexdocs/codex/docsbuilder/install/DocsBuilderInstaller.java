@@ -51,8 +51,12 @@ public final class DocsBuilderInstaller {
         this.console = console;
     }
 
-    /** The executable of the configured release, installed first when needed; logs its version and path. */
-    public Path install() {
+    /** An installed docs-builder release: the concrete version ({@code latest} resolved) and its executable. */
+    public record Installation(String version, Path executable) {
+    }
+
+    /** The configured release, installed first when needed; logs its version and path. */
+    public Installation install() {
         Platform platform = Platform.of(settings.osName(), settings.osArch());
         String downloadUrl = downloadUrl();
         String expectedSha256 = expectedSha256();
@@ -63,7 +67,7 @@ public final class DocsBuilderInstaller {
                         + lockFile + ")."),
                 () -> installLocked(cache, version, platform, downloadUrl, expectedSha256));
         log.info("Using docs-builder " + version + " (" + platform + ") at " + installed.executable());
-        return installed.executable();
+        return new Installation(version, installed.executable());
     }
 
     private InstallCache.Installed installLocked(InstallCache cache, String version, Platform platform,

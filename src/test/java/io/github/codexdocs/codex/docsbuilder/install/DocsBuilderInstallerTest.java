@@ -62,7 +62,7 @@ class DocsBuilderInstallerTest {
 
     @Test
     void installsOnceAndThenUsesTheCacheWithoutAnyRequest() throws IOException {
-        Path executable = installer("1.41.0", null, false).install();
+        Path executable = installer("1.41.0", null, false).install().executable();
         assertEquals(cache.resolve("1.41.0/linux-x64/docs-builder").toAbsolutePath(), executable);
         assertTrue(Files.isExecutable(executable), "the executable bit was not set");
         assertTrue(Files.isRegularFile(executable.resolveSibling("LICENSE.txt")));
@@ -75,7 +75,7 @@ class DocsBuilderInstallerTest {
         int requests = server.requests().size();
 
         log.lines.clear();
-        assertEquals(executable, installer("1.41.0", null, false).install());
+        assertEquals(executable, installer("1.41.0", null, false).install().executable());
         assertEquals(requests, server.requests().size(), "the second install made requests");
         assertEquals(List.of("Using docs-builder 1.41.0 (linux-x64) at " + executable), log.at("INFO"));
         try (Stream<Path> files = Files.list(cache.resolve("1.41.0"))) {
@@ -87,7 +87,7 @@ class DocsBuilderInstallerTest {
     @Test
     void latestIsResolvedToTheVersionThatIsInstalledAndLogged() {
         server.publish("1.42.0", ASSET, zip);
-        Path executable = installer("latest", null, false).install();
+        Path executable = installer("latest", null, false).install().executable();
         assertEquals(cache.resolve("1.42.0/linux-x64/docs-builder").toAbsolutePath(), executable);
         assertTrue(server.requests().contains("GET /releases/latest"));
         assertTrue(log.at("INFO").contains("Using docs-builder 1.42.0 (linux-x64) at " + executable));
@@ -95,7 +95,7 @@ class DocsBuilderInstallerTest {
 
     @Test
     void aMissingReleaseNamesTheUrlAndTheVersion() {
-        CodexException e = assertThrows(CodexException.class, () -> installer("9.9.9", null, false).install());
+        CodexException e = assertThrows(CodexException.class, () -> installer("9.9.9", null, false).install().executable());
         assertEquals("docs-builder 9.9.9 was not found at " + server.downloadUrl() + "/9.9.9/" + ASSET
                 + " (HTTP 404); check that <docsBuilderVersion> (codex.docsBuilderVersion) is a released version and"
                 + " that <docsBuilderDownloadUrl> (codex.docsBuilderDownloadUrl) points at the releases.",
@@ -104,13 +104,13 @@ class DocsBuilderInstallerTest {
 
     @Test
     void aMatchingSha256Installs() throws Exception {
-        assertTrue(Files.isExecutable(installer("1.41.0", sha256(zip).toUpperCase(), false).install()));
+        assertTrue(Files.isExecutable(installer("1.41.0", sha256(zip).toUpperCase(), false).install().executable()));
     }
 
     @Test
     void aSha256MismatchFailsNamingBothDigestsAndInstallsNothing() throws Exception {
         String expected = "0".repeat(64);
-        CodexException e = assertThrows(CodexException.class, () -> installer("1.41.0", expected, false).install());
+        CodexException e = assertThrows(CodexException.class, () -> installer("1.41.0", expected, false).install().executable());
         assertEquals("The docs-builder archive downloaded from " + server.downloadUrl() + "/1.41.0/" + ASSET
                 + " has SHA-256 " + sha256(zip) + " but <docsBuilderSha256> (codex.docsBuilderSha256) expects "
                 + expected + "; check the value or the mirror.", e.getMessage());
@@ -119,12 +119,12 @@ class DocsBuilderInstallerTest {
 
     @Test
     void aTamperedBinaryIsReportedAndInstalledAgain() throws IOException {
-        Path executable = installer("1.41.0", null, false).install();
+        Path executable = installer("1.41.0", null, false).install().executable();
         byte[] original = Files.readAllBytes(executable);
         Files.writeString(executable, "#!/bin/sh\necho tampered\n");
         log.lines.clear();
 
-        assertEquals(executable, installer("1.41.0", null, false).install());
+        assertEquals(executable, installer("1.41.0", null, false).install().executable());
         assertEquals(List.of("The cached docs-builder " + executable + " does not match the SHA-256 recorded when it"
                 + " was installed; installing it again."), log.at("WARN"));
         assertEquals(2, server.assetDownloads());
@@ -134,10 +134,10 @@ class DocsBuilderInstallerTest {
 
     @Test
     void aTamperedBinaryFailsOfflineExplainingHowToClearTheCache() throws IOException {
-        Path executable = installer("1.41.0", null, false).install();
+        Path executable = installer("1.41.0", null, false).install().executable();
         Files.writeString(executable, "#!/bin/sh\necho tampered\n");
         int requests = server.requests().size();
-        CodexException e = assertThrows(CodexException.class, () -> installer("1.41.0", null, true).install());
+        CodexException e = assertThrows(CodexException.class, () -> installer("1.41.0", null, true).install().executable());
         assertEquals("The cached docs-builder " + executable + " does not match the SHA-256 recorded when it was"
                 + " installed, and Maven is offline so it cannot be installed again; delete " + executable.getParent()
                 + " and run the build once online, or set <executable> (codex.executable) to an installed"
@@ -147,21 +147,21 @@ class DocsBuilderInstallerTest {
 
     @Test
     void offlineUsesTheCacheOrFailsSayingHowToPreInstall() {
-        CodexException e = assertThrows(CodexException.class, () -> installer("1.41.0", null, true).install());
+        CodexException e = assertThrows(CodexException.class, () -> installer("1.41.0", null, true).install().executable());
         assertEquals("docs-builder 1.41.0 for linux-x64 is not installed in " + cache.toAbsolutePath() + " and Maven is"
                 + " offline; run the build once online to install it, or set <executable> (codex.executable) to an"
                 + " installed docs-builder.", e.getMessage());
         assertEquals(List.of(), server.requests());
 
-        Path executable = installer("1.41.0", null, false).install();
+        Path executable = installer("1.41.0", null, false).install().executable();
         int requests = server.requests().size();
-        assertEquals(executable, installer("1.41.0", null, true).install());
+        assertEquals(executable, installer("1.41.0", null, true).install().executable());
         assertEquals(requests, server.requests().size());
     }
 
     @Test
     void latestCannotBeResolvedOffline() {
-        CodexException e = assertThrows(CodexException.class, () -> installer("latest", null, true).install());
+        CodexException e = assertThrows(CodexException.class, () -> installer("latest", null, true).install().executable());
         assertTrue(e.getMessage().startsWith("docs-builder version 'latest' cannot be resolved while Maven is"
                 + " offline;"), e.getMessage());
         assertEquals(List.of(), server.requests());
@@ -178,7 +178,7 @@ class DocsBuilderInstallerTest {
                 installs.add(threads.submit(() -> {
                     ready.countDown();
                     ready.await();
-                    return installer("1.41.0", null, false).install();
+                    return installer("1.41.0", null, false).install().executable();
                 }));
             }
             Path first = installs.get(0).get(60, TimeUnit.SECONDS);
@@ -196,7 +196,7 @@ class DocsBuilderInstallerTest {
         entries.put("docs-builder", "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8));
         entries.put("../../escaped.sh", "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8));
         server.publish("6.6.6", ASSET, ReleaseZips.zip(entries));
-        CodexException e = assertThrows(CodexException.class, () -> installer("6.6.6", null, false).install());
+        CodexException e = assertThrows(CodexException.class, () -> installer("6.6.6", null, false).install().executable());
         assertEquals("The docs-builder archive downloaded from " + server.downloadUrl() + "/6.6.6/" + ASSET + " has an"
                 + " entry '../../escaped.sh' that points outside its folder, so it was not installed; check that"
                 + " <docsBuilderDownloadUrl> (codex.docsBuilderDownloadUrl) points at a trusted mirror.",
@@ -209,7 +209,7 @@ class DocsBuilderInstallerTest {
     @Test
     void aDownloadCutShortEveryTimeFailsAfterTheRetries() {
         server.cutNext(3);
-        CodexException e = assertThrows(CodexException.class, () -> installer("1.41.0", null, false).install());
+        CodexException e = assertThrows(CodexException.class, () -> installer("1.41.0", null, false).install().executable());
         assertEquals("Could not download docs-builder 1.41.0 from " + server.downloadUrl() + "/1.41.0/" + ASSET
                 + " (the download ended after " + zip.length / 2 + " of " + zip.length + " bytes, after 3 attempts);"
                 + " check your network and the proxies in settings.xml, or set <executable> (codex.executable) to an"
@@ -221,7 +221,7 @@ class DocsBuilderInstallerTest {
     @Test
     void aZipWithoutTheExecutableFails() {
         server.publish("2.0.0", ASSET, ReleaseZips.zip(Map.of("README.md", new byte[] {'x'})));
-        CodexException e = assertThrows(CodexException.class, () -> installer("2.0.0", null, false).install());
+        CodexException e = assertThrows(CodexException.class, () -> installer("2.0.0", null, false).install().executable());
         assertTrue(e.getMessage().contains(" holds no docs-builder at its root;"), e.getMessage());
     }
 
@@ -229,7 +229,7 @@ class DocsBuilderInstallerTest {
     void anUnsupportedPlatformFailsBeforeAnyRequest() {
         InstallSettings settings = new InstallSettings("1.41.0", server.downloadUrl(), null, cache, "Linux", "aarch64",
                 false, false);
-        CodexException e = assertThrows(CodexException.class, () -> installer(settings).install());
+        CodexException e = assertThrows(CodexException.class, () -> installer(settings).install().executable());
         assertTrue(e.getMessage().contains("linux-arm64"), e.getMessage());
         assertEquals(List.of(), server.requests());
     }
@@ -252,7 +252,7 @@ class DocsBuilderInstallerTest {
         InstallSettings settings = new InstallSettings("1.41.0", server.downloadUrl(), null, cache, "Linux", "amd64",
                 false, true);
         new DocsBuilderInstaller(log, settings, downloader(), new PrintStream(console, true, StandardCharsets.UTF_8))
-                .install();
+                .install().executable();
         String shown = console.toString(StandardCharsets.UTF_8);
         assertTrue(shown.contains("\rdocs-builder: "), shown);
         assertTrue(shown.endsWith("\r"), "the progress line was not cleared: " + shown);
