@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.codexdocs.codex.BuildLog;
 import io.github.codexdocs.codex.CodexException;
+import io.github.codexdocs.codex.RecordingLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,37 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DocsBuilderRunnerTest {
     @TempDir
     Path dir;
-
-    /** Records what the runner reports, with the time each line arrived. */
-    static final class RecordingLog implements BuildLog {
-        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        final List<Long> times = Collections.synchronizedList(new ArrayList<>());
-
-        private void add(String line) {
-            lines.add(line);
-            times.add(System.nanoTime());
-        }
-
-        public void debug(String m) {
-            add("DEBUG " + m);
-        }
-
-        public void info(String m) {
-            add("INFO " + m);
-        }
-
-        public void warn(String m) {
-            add("WARN " + m);
-        }
-
-        public void error(String m) {
-            add("ERROR " + m);
-        }
-
-        public void raw(String line) {
-            add("RAW " + line);
-        }
-    }
 
     private final RecordingLog log = new RecordingLog();
 

@@ -246,6 +246,8 @@ class TokenFetcherTest {
                 + " <vaultAddress> (codex.vaultAddress) points at Vault itself"));
         vault.enqueueFault(Fault.malformedJson().on(Endpoint.READ));
         assertTrue(failure().getMessage().contains("Vault's reply was not the JSON Vault sends"));
+        assertEquals(2, vault.requestCount(Endpoint.LOGIN), "a reply that is not Vault's was retried");
+        assertEquals(1, vault.requestCount(Endpoint.READ), "a reply that is not Vault's was retried");
     }
 
     @Test
@@ -270,6 +272,7 @@ class TokenFetcherTest {
         TokenFailure failure = failure(env, settings(vault.address(), null, Duration.ofSeconds(5)));
         assertEquals(Step.OIDC, failure.step());
         assertTrue(failure.getMessage().contains("the OIDC endpoint refused the request with HTTP 401"));
+        assertEquals(1, issuer.requestCount(), "a refusal was retried");
     }
 
     @Test
