@@ -44,6 +44,7 @@ class BuildGoalIT {
                 .logContains("[INFO] Running " + Scenario.standInBin().resolve("docs-builder") + " --output ")
                 .logContains("Documentation built in ")
                 .logLacks("--path-prefix");
+        assertEquals(1, build.log().split("\\[INFO\\] Running ", -1).length - 1, "the command line is logged once");
         Path output = build.directory().resolve("target/docs/html");
         assertTrue(Files.isRegularFile(output.resolve("index.html")));
         assertTrue(Files.isRegularFile(output.resolve("links.json")));
@@ -90,6 +91,40 @@ class BuildGoalIT {
                 "--force", "--canonical-base-url", "https://www.elastic.co/docs"), args(record));
         assertEquals(dir.resolve("docs").toString(), record.path("cwd").asText());
         assertTrue(Files.isRegularFile(dir.resolve("target/site-html/links.json")));
+        build.logContains("[INFO] Running " + Scenario.standInBin().resolve("docs-builder") + " --path " + dir.resolve("docs")
+                + " --output " + dir.resolve("target/site-html") + " --path-prefix /custom/prefix --strict --exporters"
+                + " html,linkmetadata --force --canonical-base-url https://www.elastic.co/docs\n");
+    }
+
+    @Test
+    void exportersWithoutLinkMetadataNeedNoLinksJson() throws IOException {
+        Scenario.Build build = scenario("direct-goal").property("codex.exporters", "html").run("codex:build").succeeded()
+                .logContains(" --exporters html")
+                .logContains("Documentation built in ");
+        Path output = build.directory().resolve("target/docs/html");
+        assertTrue(Files.isRegularFile(output.resolve("index.html")));
+        assertFalse(Files.exists(output.resolve("links.json")), "the stand-in wrote link metadata anyway");
+    }
+
+    @Test
+    void aConfiguredPathPrefixWinsOverTheEventInGitHubActions() throws IOException {
+        Scenario.Build build = scenario("path-prefix-unsupported-event").githubActions("schedule", "{}")
+                .property("codex.pathPrefix", "/nightly").run("codex:build").succeeded()
+                .logContains(" --path-prefix /nightly")
+                .logLacks("unsupported GitHub event");
+        assertPrefix(build, "/nightly");
+    }
+
+    @Test
+    void maxHeapOf64MegabytesRelaysAMillionLines() {
+        // 100 MB of output: the relay keeps none of it, so Maven's small heap is enough
+        Scenario.Build build = scenario("streaming").env("STANDIN_PRINT_LINES", "1000000")
+                .mavenOpts("-Xmx64m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+                .keepOnlyLines(line -> !line.contains("Processing filler line"))
+                .run("codex:build").succeeded()
+                .logContains("Documentation built in ")
+                .logLacks("OutOfMemoryError");
+        assertTrue(build.lines() > 1_000_000, "only " + build.lines() + " lines reached the log");
     }
 
     @Test
@@ -124,7 +159,8 @@ class BuildGoalIT {
     @Test
     void buildErrorsFailWithTheSummary() {
         scenario("build-errors").env("STANDIN_ERRORS", "2").run("codex:build").failed()
-                .logContains("[ERROR] ")
+                .logContains("[ERROR] ::Elastic.Markdown:: Stand-in error 1 of 2")
+                .logContains("[ERROR] ::Elastic.Markdown:: Stand-in error 2 of 2")
                 .logContains("docs-builder failed with exit code 1 (the build has errors): 2 Errors / 0 Warnings / 0 Hints;"
                         + " fix the problems reported above.");
     }
@@ -264,6 +300,7 @@ class BuildGoalIT {
         Scenario scenario = scenario("actions-report").githubActions("push", "{}").env("STANDIN_ERRORS", "1");
         Path summary = scenario.directory().resolve("step-summary.md");
         scenario.env("GITHUB_STEP_SUMMARY", summary.toString()).run("codex:build").failed()
+                .logContains("\n::error file=docs/index.md,line=1::Stand-in error 1 of 1\n") // docs-builder's own
                 .logContains("\n::error title=codex%3Abuild failed::docs-builder failed with exit code 1 (the build has"
                         + " errors): 1 Errors / 0 Warnings / 0 Hints; fix the problems reported above.\n");
         assertTrue(Files.readString(summary).contains("| Result | failed: docs-builder failed with exit code 1"));
@@ -289,6 +326,7 @@ class BuildGoalIT {
     }
 
     private static void assertPrefix(Scenario.Build build, String prefix) throws IOException {
+        build.logContains(" --path-prefix " + prefix + "\n");
         List<String> args = args(record(build));
         int at = args.indexOf("--path-prefix");
         assertTrue(at >= 0, "no --path-prefix in " + args);
