@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.sonatype.plexus.components.cipher.DefaultPlexusCipher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -249,6 +250,33 @@ class TokenIT {
             assertTrue(through.contains(world.vault.address() + "/v1/auth/github-oidc/login"), through.toString());
             assertTrue(through.contains(world.vault.address() + "/v1/github/token/" + TokenWorld.ROLE), through.toString());
         }
+    }
+
+    @Test
+    void anEncryptedProxyPasswordIsDecryptedAndAnUndecryptableOneFailsTheGoal() throws Exception {
+        DefaultPlexusCipher cipher = new DefaultPlexusCipher();
+        try (ForwardProxy proxy = ForwardProxy.start()) {
+            proxy.requireCredentials("proxy-user", "proxy-password");
+            Scenario scenario = world.job(scenario("token-obtained"));
+            Path security = scenario.directory().resolve("settings-security.xml");
+            Files.writeString(security, "<settingsSecurity><master>"
+                    + cipher.encryptAndDecorate("it-master-password", "settings.security") + "</master></settingsSecurity>");
+            scenario.property("settings.security", security.toString())
+                    .httpProxy("127.0.0.1", proxy.proxyPort(), null, "proxy-user",
+                            cipher.encryptAndDecorate("proxy-password", "it-master-password"))
+                    .run("codex:build").succeeded()
+                    .logContains("Obtained a GitHub token from Vault")
+                    .logLacks("proxy-password");
+            assertTrue(proxy.requested().contains(world.vault.address() + "/v1/auth/github-oidc/login"),
+                    proxy.requested().toString());
+        }
+        world.job(scenario("token-obtained"))
+                .property("settings.security", "/nonexistent/settings-security.xml")
+                .httpProxy("127.0.0.1", 9, null, "proxy-user", "{bm90IGVuY3J5cHRlZCB3aXRoIGFueSBtYXN0ZXI=}")
+                .run("codex:build").failed()
+                .logContains("The password of proxy 'proxy-9' in settings.xml could not be decrypted; check"
+                        + " settings-security.xml.")
+                .logLacks("Running ");
     }
 
     @Test
