@@ -23,6 +23,9 @@ import java.util.zip.ZipException;
  * An installation is downloaded into the cache folder, checked against the configured SHA-256, extracted beside its
  * final place and renamed into it, all under a file lock, so parallel builds never see half an installation and
  * download it once. The executable's SHA-256 is recorded and checked again on every use.
+ *
+ * <p>A download logs one line when it starts; interactive builds also show its progress and log its size and duration
+ * when it ends, batch builds ({@code -B}) log those at debug level only.
  */
 public final class DocsBuilderInstaller {
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._+-]*");
@@ -107,8 +110,13 @@ public final class DocsBuilderInstaller {
             long started = System.nanoTime();
             ReleaseDownloader.Download download = downloader.download(url, zip, settings.interactive()
                     ? DownloadProgress.console(console, System::nanoTime) : DownloadProgress.NONE);
-            log.info(String.format(Locale.ROOT, "Downloaded docs-builder %s (%s) in %.1f s", version,
-                    DownloadProgress.megabytes(download.bytes()), (System.nanoTime() - started) / 1e9));
+            String downloaded = String.format(Locale.ROOT, "Downloaded docs-builder %s (%s) in %.1f s", version,
+                    DownloadProgress.megabytes(download.bytes()), (System.nanoTime() - started) / 1e9);
+            if (settings.interactive()) {
+                log.info(downloaded);
+            } else {
+                log.debug(downloaded); // batch mode: one line per download, the one above
+            }
             if (expectedSha256 != null && !expectedSha256.equals(download.sha256())) {
                 throw new CodexException("The docs-builder archive downloaded from " + url + " has SHA-256 "
                         + download.sha256() + " but " + SHA_SETTING + " expects " + expectedSha256

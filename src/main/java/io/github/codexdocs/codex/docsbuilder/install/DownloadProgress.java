@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Shows how far a download has come. In interactive builds one console line is rewritten in place a few times a
- * second; in batch builds nothing is shown (the installer logs one line when a download starts and one when it ends).
+ * second; in batch builds nothing is shown (the installer logs one line when a download starts).
  */
 interface DownloadProgress {
 

@@ -69,9 +69,10 @@ class DocsBuilderInstallerTest {
         assertEquals(InstallCache.sha256(executable) + "  docs-builder\n",
                 Files.readString(executable.resolveSibling("docs-builder.sha256")));
         assertEquals(List.of("Downloading docs-builder 1.41.0 for linux-x64 from " + server.downloadUrl()
-                        + "/1.41.0/" + ASSET), log.at("INFO").subList(0, 1));
-        assertTrue(log.at("INFO").get(1).startsWith("Downloaded docs-builder 1.41.0 ("), log.lines.toString());
-        assertEquals("Using docs-builder 1.41.0 (linux-x64) at " + executable, log.at("INFO").get(2));
+                        + "/1.41.0/" + ASSET, "Using docs-builder 1.41.0 (linux-x64) at " + executable),
+                log.at("INFO"), "a batch build logs one line per download");
+        assertTrue(log.at("DEBUG").stream().anyMatch(l -> l.startsWith("Downloaded docs-builder 1.41.0 (")),
+                log.lines.toString());
         int requests = server.requests().size();
 
         log.lines.clear();
@@ -247,7 +248,7 @@ class DocsBuilderInstallerTest {
     }
 
     @Test
-    void interactiveBuildsShowProgressOnTheConsole() {
+    void interactiveBuildsShowProgressOnTheConsoleAndLogWhenTheDownloadEnded() {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         InstallSettings settings = new InstallSettings("1.41.0", server.downloadUrl(), null, cache, "Linux", "amd64",
                 false, true);
@@ -256,6 +257,11 @@ class DocsBuilderInstallerTest {
         String shown = console.toString(StandardCharsets.UTF_8);
         assertTrue(shown.contains("\rdocs-builder: "), shown);
         assertTrue(shown.endsWith("\r"), "the progress line was not cleared: " + shown);
+        List<String> info = log.at("INFO");
+        assertEquals(3, info.size(), info.toString());
+        assertTrue(info.get(0).startsWith("Downloading docs-builder 1.41.0 for linux-x64 from "), info.toString());
+        assertTrue(info.get(1).startsWith("Downloaded docs-builder 1.41.0 ("), info.toString());
+        assertTrue(info.get(2).startsWith("Using docs-builder 1.41.0 (linux-x64) at "), info.toString());
     }
 
     private DocsBuilderInstaller installer(String version, String sha256, boolean offline) {
