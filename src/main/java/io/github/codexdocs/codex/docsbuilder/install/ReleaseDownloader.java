@@ -7,6 +7,7 @@ import io.github.codexdocs.codex.http.HttpSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -207,6 +208,10 @@ final class ReleaseDownloader {
 
     static String describe(IOException e) {
         if (e instanceof CutShort cut) {
+            if (cut.getCause() instanceof SocketTimeoutException) {
+                return "no data came in time after " + cut.received
+                        + (cut.expected >= 0 ? " of " + cut.expected : "") + " bytes";
+            }
             return cut.expected >= 0
                     ? "the download ended after " + cut.received + " of " + cut.expected + " bytes"
                     : "the download broke off after " + cut.received + " bytes";

@@ -220,6 +220,26 @@ class DocsBuilderInstallerTest {
     }
 
     @Test
+    void aDownloadThatStallsLongerThanTheTimeoutFailsAfterTheRetries() {
+        server.slow(10_000);
+        InstallSettings settings = new InstallSettings("1.41.0", server.downloadUrl(), null, cache, "Linux", "amd64",
+                false, false);
+        ReleaseDownloader impatient = new ReleaseDownloader(new HttpSettings(List.of(), Duration.ofSeconds(5),
+                Duration.ofMillis(500), null), log, pauses::add);
+        long started = System.nanoTime();
+        CodexException e = assertThrows(CodexException.class,
+                () -> new DocsBuilderInstaller(log, settings, impatient, System.out).install());
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(8).toNanos(), "did not wait for the stalled server");
+        assertEquals("Could not download docs-builder 1.41.0 from " + server.downloadUrl() + "/1.41.0/" + ASSET
+                + " (no data came in time after " + zip.length / 2 + " of " + zip.length + " bytes, after 3"
+                + " attempts); check your network and the proxies in settings.xml, or set <executable>"
+                + " (codex.executable) to an installed docs-builder.", e.getMessage());
+        assertEquals(List.of(1000L, 2000L), pauses);
+        assertEquals(3, server.assetDownloads());
+        assertFalse(Files.exists(cache.resolve("1.41.0/linux-x64")));
+    }
+
+    @Test
     void aZipWithoutTheExecutableFails() {
         server.publish("2.0.0", ASSET, ReleaseZips.zip(Map.of("README.md", new byte[] {'x'})));
         CodexException e = assertThrows(CodexException.class, () -> installer("2.0.0", null, false).install().executable());

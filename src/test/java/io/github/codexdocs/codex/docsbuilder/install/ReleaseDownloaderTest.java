@@ -28,6 +28,7 @@ import org.apache.hc.core5.http.NoHttpResponseException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class ReleaseDownloaderTest {
@@ -152,6 +153,24 @@ class ReleaseDownloaderTest {
                 () -> downloader.download(url, temp.resolve("asset.zip"), DownloadProgress.NONE)).failure();
         assertEquals(3, failure.attempts());
         assertEquals("the connection was refused", failure.reason());
+    }
+
+    @Test
+    @Timeout(20)
+    void aServerThatNeverAnswersTimesOutOnEachAttemptAndIsReportedAsTooSlow() throws IOException {
+        ReleaseDownloader impatient = new ReleaseDownloader(new HttpSettings(List.of(), Duration.ofSeconds(5),
+                Duration.ofMillis(500), null), log, pauses::add);
+        // Connections wait in the backlog: they are established but never read from or answered.
+        try (ServerSocket silent = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            URI url = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/releases/download/1.41.0/a.zip");
+            long started = System.nanoTime();
+            DownloadFailure failure = assertThrows(DownloadFailure.Exception.class,
+                    () -> impatient.download(url, temp.resolve("asset.zip"), DownloadProgress.NONE)).failure();
+            assertEquals("no answer came in time", failure.reason());
+            assertEquals(3, failure.attempts());
+            assertEquals(List.of(1000L, 2000L), pauses);
+            assertTrue(System.nanoTime() - started >= Duration.ofMillis(3 * 500).toNanos(), "waited for each timeout");
+        }
     }
 
     @Test
