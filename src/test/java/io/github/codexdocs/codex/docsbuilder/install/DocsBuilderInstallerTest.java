@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +83,24 @@ class DocsBuilderInstallerTest {
         try (Stream<Path> files = Files.list(cache.resolve("1.41.0"))) {
             assertEquals(List.of("linux-x64", "linux-x64.lock"), files.map(f -> f.getFileName().toString()).sorted()
                     .toList(), "temporary files were left behind");
+        }
+    }
+
+    @Test
+    void theLeftoversOfAnInterruptedInstallAreRemovedAndTheInstallSucceeds() throws IOException {
+        InstallCache leftovers = new InstallCache(cache, Duration.ofSeconds(1));
+        Platform linux = Platform.of("Linux", "amd64");
+        Files.write(leftovers.temporaryDownload("1.41.0", linux), Arrays.copyOf(zip, zip.length / 2));
+        Path staging = leftovers.temporaryFolder("1.41.0", linux);
+        Files.writeString(staging.resolve("docs-builder"), "#!/bin/sh\n");
+
+        Path executable = installer("1.41.0", null, false).install().executable();
+
+        assertEquals(InstallCache.sha256(executable) + "  docs-builder\n",
+                Files.readString(executable.resolveSibling("docs-builder.sha256")));
+        try (Stream<Path> files = Files.list(cache.resolve("1.41.0"))) {
+            assertEquals(List.of("linux-x64", "linux-x64.lock"), files.map(f -> f.getFileName().toString()).sorted()
+                    .toList(), "the leftovers were not removed");
         }
     }
 

@@ -1,10 +1,12 @@
 package io.github.codexdocs.codex.docsbuilder.install;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.codexdocs.codex.CodexException;
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -20,7 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The lock of {@link InstallCache}: waits for the other holder, within a deadline, and can be interrupted. */
+/**
+ * The lock of {@link InstallCache}: waits for the other holder, within a deadline, and can be interrupted; and the
+ * removal of what an interrupted installation left behind.
+ */
 @Timeout(30)
 class InstallCacheTest {
     private static final Platform LINUX = Platform.of("Linux", "amd64");
@@ -92,6 +97,28 @@ class InstallCacheTest {
             release.countDown();
         }
         assertEquals("held", holder.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void leftoversOfAnInterruptedInstallOfThisPlatformAreRemovedAndOthersKept() throws IOException {
+        InstallCache cache = new InstallCache(temp, Duration.ofMillis(300));
+        Path download = cache.temporaryDownload("1.0.0", LINUX);
+        Files.write(download, new byte[] {'P', 'K'});
+        Path staging = cache.temporaryFolder("1.0.0", LINUX);
+        Files.createDirectories(staging.resolve("licenses"));
+        Files.writeString(staging.resolve("licenses/LICENSE.txt"), "half extracted");
+        Platform mac = Platform.of("Mac OS X", "aarch64");
+        Path otherPlatformsDownload = cache.temporaryDownload("1.0.0", mac);
+        Path otherVersionsStaging = cache.temporaryFolder("2.0.0", LINUX);
+        assertTrue(download.getFileName().toString().startsWith(".download-linux-x64-"), download.toString());
+        assertTrue(staging.getFileName().toString().startsWith(".staging-linux-x64-"), staging.toString());
+
+        cache.removeLeftovers("1.0.0", LINUX);
+
+        assertFalse(Files.exists(download), "the partial download is left");
+        assertFalse(Files.exists(staging), "the half-extracted folder is left");
+        assertTrue(Files.exists(otherPlatformsDownload), "another platform's install may still be running");
+        assertTrue(Files.exists(otherVersionsStaging), "another version's install may still be running");
     }
 
     /** Another thread holding the lock of 1.0.0 until {@code release} counts down; returned once it holds it. */
