@@ -28,7 +28,8 @@ import org.junit.jupiter.api.condition.OS;
 /**
  * Real Maven builds in which {@code codex:build} installs docs-builder from a loopback stand-in for GitHub releases
  * (with GitHub's redirect to another host), whose zips hold the docs-builder stand-in's launcher. Every scenario keeps
- * its installations in its own cache folder. Not on Windows: the release zip's executable is a shell script.
+ * its installations in its own cache folder, but the one for the default cache, which installs a version of its own
+ * into the local repository that the ITs share. Not on Windows: the release zip's executable is a shell script.
  */
 @DisabledOnOs(OS.WINDOWS)
 class InstallIT {
@@ -53,11 +54,17 @@ class InstallIT {
         server.close();
     }
 
+    /** A scenario that installs from the release server into its own cache folder. */
     private Scenario scenario(String name) {
+        Scenario scenario = installingFromTheReleaseServer(name);
+        return scenario.property("codex.docsBuilderCacheDirectory", cache(scenario).toString());
+    }
+
+    /** A scenario that installs from the release server into the default cache, in the ITs' local repository. */
+    private Scenario installingFromTheReleaseServer(String name) {
         Scenario scenario = Scenario.of(name);
         return scenario.installs()
                 .property("codex.docsBuilderDownloadUrl", server.downloadUrl())
-                .property("codex.docsBuilderCacheDirectory", cache(scenario).toString())
                 .env("STANDIN_RECORD", scenario.directory().resolve("record.json").toString());
     }
 
@@ -94,6 +101,34 @@ class InstallIT {
                 .logContains("[INFO] Using docs-builder 1.41.0 (" + PLATFORM + ") at " + executable)
                 .logLacks("Downloading");
         assertEquals(2, server.requests().size(), "the second build made requests: " + server.requests());
+    }
+
+    @Test
+    void byDefaultTheReleaseIsKeptInTheLocalRepositoryAndSurvivesClean() throws IOException {
+        // A version of this test's own: the ITs share the local repository, and so the default cache.
+        String version = "1.41.0-default-cache-it";
+        server.publish(version, PLATFORM.assetName(), release);
+        Path versionFolder = Path.of(System.getProperty("codex.it.localRepository")).toAbsolutePath()
+                .resolve("io/github/codexdocs/docs-builder").resolve(version);
+        Scenario.deleteRecursively(versionFolder);
+        Path executable = versionFolder.resolve(PLATFORM.name()).resolve(PLATFORM.executableName());
+        Scenario scenario = installingFromTheReleaseServer("install-default-cache")
+                .property("codex.docsBuilderVersion", version);
+
+        scenario.run("codex:build").succeeded()
+                .logContains("[INFO] Downloading docs-builder " + version + " for " + PLATFORM + " from "
+                        + assetUrl(version))
+                .logContains("[INFO] Using docs-builder " + version + " (" + PLATFORM + ") at " + executable)
+                .logContains("Documentation built in ");
+        assertTrue(Files.isExecutable(executable), "not installed at " + executable);
+        assertEquals(2, server.requests().size(), server.requests().toString());
+
+        scenario.run("clean", "codex:build").succeeded()
+                .logContains("[INFO] Deleting " + scenario.directory().resolve("target"))
+                .logContains("[INFO] Using docs-builder " + version + " (" + PLATFORM + ") at " + executable)
+                .logContains("Documentation built in ")
+                .logLacks("Downloading docs-builder");
+        assertEquals(2, server.requests().size(), "the build after mvn clean made requests: " + server.requests());
     }
 
     @Test
