@@ -13,11 +13,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +40,7 @@ import org.junit.jupiter.api.condition.OS;
 class InstallIT {
     private static final Path WORK = Path.of(System.getProperty("codex.it.work", "target/it")).toAbsolutePath();
     private static final Platform PLATFORM = Platform.of(System.getProperty("os.name"), System.getProperty("os.arch"));
+    private static final String WAITING = "Waiting for another build to finish installing docs-builder";
     private static byte[] release;
 
     private ReleaseServer server;
@@ -74,6 +80,19 @@ class InstallIT {
 
     private static Path installed(Path cache, String version) {
         return cache.resolve(version).resolve(PLATFORM.name()).resolve(PLATFORM.executableName());
+    }
+
+    /** Counts {@code arrivals} down at each log line that shows a build taking the install lock or waiting for it. */
+    private static Consumer<String> countingArrivalsAtTheLock(CountDownLatch arrivals) {
+        return line -> {
+            if (line.contains(WAITING) || line.contains("[INFO] Downloading docs-builder ")) {
+                arrivals.countDown();
+            }
+        };
+    }
+
+    private static long linesContaining(Scenario.Build build, String text) {
+        return build.log().lines().filter(line -> line.contains(text)).count();
     }
 
     private String assetUrl(String version) {
@@ -230,19 +249,70 @@ class InstallIT {
     }
 
     @Test
-    void twoMavenProcessesInstallingAtOnceDownloadOnce() throws Exception {
-        server.slow(3000);
+    void twoMavenProcessesInstallingAtOnceDownloadOnceAndTheSecondWaits() throws Exception {
+        // The first build holds the install lock while its download is held; the second starts only then. The
+        // request timeout outlasts a slow start of the second Maven on a busy machine.
+        server.holdAssets();
         Path cache = WORK.resolve("install-concurrent-cache");
         Scenario.deleteRecursively(cache);
-        Scenario first = scenario("install-concurrent").property("codex.docsBuilderCacheDirectory", cache.toString());
-        Scenario second = scenario("install-concurrent").property("codex.docsBuilderCacheDirectory", cache.toString());
-        CompletableFuture<Scenario.Build> one = CompletableFuture.supplyAsync(() -> first.run("codex:build"));
-        CompletableFuture<Scenario.Build> two = CompletableFuture.supplyAsync(() -> second.run("codex:build"));
-        for (Scenario.Build build : List.of(one.get(300, TimeUnit.SECONDS), two.get(300, TimeUnit.SECONDS))) {
-            build.succeeded().logContains("[INFO] Using docs-builder 1.41.0 (" + PLATFORM + ") at "
-                    + installed(cache, "1.41.0"));
+        Scenario first = scenario("install-concurrent").property("codex.docsBuilderCacheDirectory", cache.toString())
+                .property("codex.docsBuilderRequestTimeout", "300");
+        CountDownLatch secondAtTheLock = new CountDownLatch(1);
+        Scenario second = scenario("install-concurrent").property("codex.docsBuilderCacheDirectory", cache.toString())
+                .property("codex.docsBuilderRequestTimeout", "300").onLine(countingArrivalsAtTheLock(secondAtTheLock));
+        ExecutorService builds = Executors.newFixedThreadPool(2);
+        try {
+            Future<Scenario.Build> one;
+            Future<Scenario.Build> two;
+            try {
+                one = builds.submit(() -> first.run("codex:build"));
+                assertTrue(server.awaitAssetDownloads(1, Duration.ofMinutes(2)), "the first build did not download");
+                two = builds.submit(() -> second.run("codex:build"));
+                assertTrue(secondAtTheLock.await(2, TimeUnit.MINUTES), "the second build did not reach the lock");
+            } finally {
+                server.releaseAssets();
+            }
+            List<Scenario.Build> done = List.of(one.get(5, TimeUnit.MINUTES), two.get(5, TimeUnit.MINUTES));
+            for (Scenario.Build build : done) {
+                build.succeeded().logContains("[INFO] Using docs-builder 1.41.0 (" + PLATFORM + ") at "
+                        + installed(cache, "1.41.0"));
+            }
+            assertEquals(1, server.assetDownloads());
+            assertEquals(List.of(false, true), done.stream().map(build -> build.log().contains(WAITING)).toList(),
+                    "exactly the second build waited for the first");
+        } finally {
+            builds.shutdownNow();
         }
-        assertEquals(1, server.assetDownloads());
+    }
+
+    @Test
+    void twoModulesBuiltInParallelInstallIntoOneCacheWithOneDownload() throws Exception {
+        // The download is held until the other module waits for the lock, so both really install at once.
+        server.holdAssets();
+        CountDownLatch bothAtTheLock = new CountDownLatch(2);
+        Scenario scenario = scenario("install-multi-module").threads(2)
+                .property("codex.docsBuilderRequestTimeout", "300").onLine(countingArrivalsAtTheLock(bothAtTheLock));
+        Path executable = installed(cache(scenario), "1.41.0");
+        ExecutorService maven = Executors.newSingleThreadExecutor();
+        try {
+            Future<Scenario.Build> running = maven.submit(() -> scenario.run("validate"));
+            try {
+                assertTrue(bothAtTheLock.await(2, TimeUnit.MINUTES), "the modules did not both reach the lock");
+            } finally {
+                server.releaseAssets();
+            }
+            Scenario.Build build = running.get(5, TimeUnit.MINUTES).succeeded();
+            assertEquals(1, server.assetDownloads());
+            assertEquals(1, linesContaining(build, WAITING), "one module waited for the other");
+            assertEquals(2, linesContaining(build, "[INFO] Using docs-builder 1.41.0 (" + PLATFORM + ") at "
+                    + executable), "both modules use the installed release");
+            for (String module : List.of("guide", "reference")) {
+                assertTrue(Files.isRegularFile(build.directory().resolve(module + "/target/docs/html/links.json")),
+                        module + " was not built");
+            }
+        } finally {
+            maven.shutdownNow();
+        }
     }
 
     @Test

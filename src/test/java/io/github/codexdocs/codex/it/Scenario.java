@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.maven.shared.invoker.DefaultInvocationRequest;
@@ -47,6 +48,7 @@ public final class Scenario {
     private String proxiesXml = "";
     private String mavenOpts = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
     private Predicate<String> keptLines;
+    private Consumer<String> lineListener = line -> { };
 
     private Scenario(String name, Path directory) {
         this.name = name;
@@ -196,6 +198,15 @@ public final class Scenario {
         return this;
     }
 
+    /**
+     * Passes every line Maven prints to {@code listener} as it arrives, on the thread reading Maven's output, so that a
+     * test can act while the build runs.
+     */
+    public Scenario onLine(Consumer<String> listener) {
+        this.lineListener = listener;
+        return this;
+    }
+
     /** Adds a command-line argument for Maven, such as {@code -l file}. */
     public Scenario argument(String argument) {
         properties.add(argument);
@@ -250,6 +261,7 @@ public final class Scenario {
         List<Long> arrivals = new ArrayList<>();
         long[] lines = {0};
         Predicate<String> keep = keptLines == null ? line -> true : keptLines;
+        Consumer<String> listener = lineListener;
         InvocationOutputHandler handler = line -> {
             synchronized (log) {
                 lines[0]++;
@@ -257,6 +269,7 @@ public final class Scenario {
                     append(log, arrivals, line);
                 }
             }
+            listener.accept(line);
         };
         InvocationRequest request = new DefaultInvocationRequest();
         request.setBaseDirectory(directory.toFile());

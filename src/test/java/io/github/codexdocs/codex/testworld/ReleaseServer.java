@@ -3,10 +3,13 @@ package io.github.codexdocs.codex.testworld;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code GET /releases/latest} answers 302 to {@code /releases/tag/<latest>};</li>
  *   <li>{@code GET /releases/tag/<version>} answers a small HTML page.</li>
  * </ul>
- * Faults: the next asset answers can fail with a status, be cut short halfway, or be sent slowly.
+ * Faults: the next asset answers can fail with a status, be cut short halfway, be sent slowly, or be held halfway
+ * until the test releases them (so that a test knows a download is under way, and for how long).
  */
 public final class ReleaseServer implements AutoCloseable {
     private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
@@ -27,6 +31,7 @@ public final class ReleaseServer implements AutoCloseable {
     private final AtomicInteger cuts = new AtomicInteger();
     private volatile int failureStatus = 503;
     private volatile long slowMillis;
+    private volatile CountDownLatch hold;
     private volatile String latest;
     private final Releases releases;
     private final AssetHost assetHost;
@@ -74,6 +79,35 @@ public final class ReleaseServer implements AutoCloseable {
     public ReleaseServer slow(long millis) {
         slowMillis = millis;
         return this;
+    }
+
+    /**
+     * Sends every asset's first half, then waits for {@link #releaseAssets()} (at most 5 minutes) before the rest: a
+     * download stays under way until the test lets it end.
+     */
+    public ReleaseServer holdAssets() {
+        hold = new CountDownLatch(1);
+        return this;
+    }
+
+    /** Lets the held asset answers, and the later ones, end. */
+    public void releaseAssets() {
+        CountDownLatch held = hold;
+        if (held != null) {
+            held.countDown();
+        }
+    }
+
+    /** Waits until {@code count} asset bodies have been started ({@link #assetDownloads()}); false after the timeout. */
+    public boolean awaitAssetDownloads(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (assetDownloads.get() < count) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 
     /** {@code http://127.0.0.1:<port>/releases/download}, the plugin's {@code docsBuilderDownloadUrl}. */
@@ -162,13 +196,17 @@ public final class ReleaseServer implements AutoCloseable {
                 // Closing the exchange with bytes missing makes the server drop the connection.
                 return;
             }
-            if (slowMillis > 0) {
-                try {
+            try {
+                if (slowMillis > 0) {
                     Thread.sleep(slowMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
                 }
+                CountDownLatch held = hold;
+                if (held != null) {
+                    held.await(5, TimeUnit.MINUTES);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
             out.write(zip, half, zip.length - half);
             out.close();
