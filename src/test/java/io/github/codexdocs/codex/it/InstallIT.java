@@ -118,7 +118,7 @@ class InstallIT {
 
         scenario.run("codex:build").succeeded()
                 .logContains("[INFO] Using docs-builder 1.41.0 (" + PLATFORM + ") at " + executable)
-                .logLacks("Downloading");
+                .logLacks("Downloading docs-builder");
         assertEquals(2, server.requests().size(), "the second build made requests: " + server.requests());
     }
 
@@ -322,7 +322,7 @@ class InstallIT {
         scenario.run("codex:build").succeeded()
                 .logContains("[INFO] Running " + launcher + " --output ")
                 .logLacks("Using docs-builder")
-                .logLacks("Downloading");
+                .logLacks("Downloading docs-builder");
         assertEquals(List.of(), server.requests());
         assertFalse(Files.exists(cache(scenario)));
     }
