@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.codexdocs.codex.RecordingLog;
 import io.github.codexdocs.codex.CodexException;
 import io.github.codexdocs.codex.http.HttpSettings;
 import io.github.codexdocs.codex.testworld.ReleaseServer;
@@ -43,7 +44,7 @@ class DocsBuilderInstallerTest {
     @TempDir
     Path temp;
 
-    private final InstallLog log = new InstallLog();
+    private final RecordingLog log = new RecordingLog();
     private final List<Long> pauses = new ArrayList<>();
     private ReleaseServer server;
     private byte[] zip;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.codexdocs.codex.RecordingLog;
 import io.github.codexdocs.codex.http.HttpSettings;
 import io.github.codexdocs.codex.testworld.ReleaseServer;
 import io.github.codexdocs.codex.testworld.docsbuilder.ReleaseZips;
@@ -37,7 +38,7 @@ class ReleaseDownloaderTest {
 
     private final byte[] zip = ReleaseZips.zip(Map.of("docs-builder", "binary".getBytes(StandardCharsets.UTF_8)));
     private final List<Long> pauses = new ArrayList<>();
-    private final InstallLog log = new InstallLog();
+    private final RecordingLog log = new RecordingLog();
     private ReleaseServer server;
     private ReleaseDownloader downloader;
 
