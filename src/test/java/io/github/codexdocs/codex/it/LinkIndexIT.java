@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.codexdocs.codex.testworld.GitSmartHttpServer;
+import io.github.codexdocs.codex.testworld.docsbuilder.DocsBuilderStandIn;
 import io.github.codexdocs.codex.testworld.docsbuilder.LinkIndexRepo;
 import io.github.codexdocs.codex.token.VaultRole;
 import java.io.IOException;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.condition.OS;
  */
 @DisabledOnOs(OS.WINDOWS)
 class LinkIndexIT {
-    private static final String DATA_CONFIG = "data/elastic/docs-builder/codex-link-index/.git/config";
     private static final String MISSING_PERMISSION = "docs-builder could not fetch the private codex link index"
             + " because no GitHub token was obtained (ACTIONS_ID_TOKEN_REQUEST_URL is not set, so this job may not"
             + " request an OIDC token): add `permissions: id-token: write` to the job (or the workflow).";
@@ -51,6 +51,16 @@ class LinkIndexIT {
         world.close();
     }
 
+    /**
+     * The {@code .git/config} of docs-builder's link index clone, where the stand-in puts it on this OS from the
+     * scenario's {@code HOME} (set in {@link #scenario}) and {@code XDG_DATA_HOME} (set by {@link Scenario}).
+     */
+    private static Path cloneConfig(Path scenarioDirectory) {
+        return DocsBuilderStandIn.linkIndexFolder(Map.of("HOME", scenarioDirectory.resolve("home").toString(),
+                "XDG_DATA_HOME", scenarioDirectory.resolve("data").toString()), System.getProperty("os.name"))
+                .resolve(".git").resolve("config");
+    }
+
     private Scenario scenario(String name) {
         Scenario scenario = Scenario.withStandIn(name);
         GitSmartHttpServer.gitEnvironmentFor(git, scenario.directory().resolve("home")).forEach(scenario::env);
@@ -60,7 +70,7 @@ class LinkIndexIT {
     /** No secret in the log, the project, target/, docs-builder's data folder or the recorded command line. */
     private void assertNoSecretLeft(Scenario.Build build) throws IOException {
         build.containsNoSecret(world.secrets());
-        Path config = build.directory().resolve(DATA_CONFIG);
+        Path config = cloneConfig(build.directory());
         if (Files.exists(config)) {
             String text = Files.readString(config);
             assertFalse(text.contains("@github.com"), "credentials stored in the clone's remote:\n" + text);
@@ -74,7 +84,7 @@ class LinkIndexIT {
                 .logContains("Documentation built in ");
         String html = Files.readString(build.directory().resolve("target/docs/html/index.html"));
         assertTrue(html.contains("https://codex.elastic.dev/r/platform-observability-team/runbooks/"), html);
-        assertTrue(Files.readString(build.directory().resolve(DATA_CONFIG))
+        assertTrue(Files.readString(cloneConfig(build.directory()))
                 .contains("url = https://github.com/elastic/codex-link-index.git"));
         assertTrue(git.authenticatedRequestCount() > 0);
         assertNoSecretLeft(build);

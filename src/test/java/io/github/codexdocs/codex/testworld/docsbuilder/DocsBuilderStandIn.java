@@ -385,7 +385,7 @@ public final class DocsBuilderStandIn {
         boolean fetched = false;
         Path indexDir = null;
         if (internalWanted) {
-            indexDir = linkIndexFolder();
+            indexDir = linkIndexFolder(env, System.getProperty("os.name", ""));
             fetched = fetchLinkIndex(indexDir, docsetFile);
         }
         Map<String, Set<String>> internalLinks = new TreeMap<>();
@@ -454,17 +454,24 @@ public final class DocsBuilderStandIn {
         return keys;
     }
 
-    Path linkIndexFolder() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    /**
+     * Where docs-builder keeps its clone of the link index: {@code <data>/elastic/docs-builder/codex-link-index} in
+     * .NET 8's local application-data folder for {@code osName} (as in the {@code os.name} system property):
+     * {@code LOCALAPPDATA} on Windows, {@code $HOME/Library/Application Support} on macOS, and elsewhere
+     * {@code XDG_DATA_HOME} when it is an absolute path, else {@code $HOME/.local/share}.
+     */
+    public static Path linkIndexFolder(Map<String, String> env, String osName) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        String home = blank(env.get("HOME")) ? System.getProperty("user.home") : env.get("HOME");
         Path data;
-        if (os.contains("win")) {
+        if (os.startsWith("windows")) {
             String local = env.get("LOCALAPPDATA");
             data = Path.of(blank(local) ? System.getProperty("user.home") + "\\AppData\\Local" : local);
+        } else if (os.startsWith("mac")) {
+            data = Path.of(home, "Library", "Application Support");
         } else {
             String xdg = env.get("XDG_DATA_HOME");
-            String home = env.get("HOME");
-            data = !blank(xdg) ? Path.of(xdg)
-                    : Path.of(blank(home) ? System.getProperty("user.home") : home, ".local", "share");
+            data = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : Path.of(home, ".local", "share");
         }
         return data.resolve("elastic").resolve("docs-builder").resolve("codex-link-index");
     }

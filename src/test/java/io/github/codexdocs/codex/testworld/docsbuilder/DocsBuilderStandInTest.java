@@ -203,6 +203,24 @@ class DocsBuilderStandInTest {
     }
 
     @Test
+    void theLinkIndexFolderIsDotNetsLocalApplicationDataOfEachOs() {
+        Map<String, String> env = Map.of("HOME", "/home/u", "XDG_DATA_HOME", "/data",
+                "LOCALAPPDATA", "C:\\Users\\u\\AppData\\Local");
+        assertEquals(Path.of("/data/elastic/docs-builder/codex-link-index"),
+                DocsBuilderStandIn.linkIndexFolder(env, "Linux"));
+        assertEquals(Path.of("/home/u/.local/share/elastic/docs-builder/codex-link-index"),
+                DocsBuilderStandIn.linkIndexFolder(Map.of("HOME", "/home/u"), "Linux"));
+        assertEquals(Path.of("/home/u/.local/share/elastic/docs-builder/codex-link-index"),
+                DocsBuilderStandIn.linkIndexFolder(Map.of("HOME", "/home/u", "XDG_DATA_HOME", "relative/data"),
+                        "FreeBSD"), "a relative XDG_DATA_HOME is ignored");
+        // .NET 8 and later: NSApplicationSupportDirectory, whatever XDG_DATA_HOME says
+        assertEquals(Path.of("/home/u/Library/Application Support/elastic/docs-builder/codex-link-index"),
+                DocsBuilderStandIn.linkIndexFolder(env, "Mac OS X"));
+        assertEquals(Path.of("C:\\Users\\u\\AppData\\Local", "elastic", "docs-builder", "codex-link-index"),
+                DocsBuilderStandIn.linkIndexFolder(env, "Windows 11"));
+    }
+
+    @Test
     void crossLinksResolveAgainstTheLinkIndexWithTheTokenUrl() throws Exception {
         writeCrossLinkDocs("[Runbook](platform-observability-team://runbooks/index.md)");
         String bare = LinkIndexRepo.createBare(tmp.resolve("codex-link-index.git"),
