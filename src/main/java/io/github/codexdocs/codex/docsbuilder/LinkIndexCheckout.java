@@ -38,7 +38,8 @@ public final class LinkIndexCheckout {
 
     /**
      * Where docs-builder keeps the clone: .NET's local application-data folder ({@code LOCALAPPDATA} on Windows,
-     * {@code ~/Library/Application Support} on macOS, {@code XDG_DATA_HOME} or {@code ~/.local/share} elsewhere).
+     * {@code ~/Library/Application Support} on macOS, elsewhere {@code XDG_DATA_HOME} when it is an absolute path, as
+     * .NET requires, or else {@code ~/.local/share}).
      */
     public static Path folder(Map<String, String> environment, String osName) {
         String os = osName.toLowerCase(java.util.Locale.ROOT);
@@ -50,7 +51,7 @@ public final class LinkIndexCheckout {
             data = Path.of(home, "Library", "Application Support");
         } else {
             String xdg = environment.get("XDG_DATA_HOME");
-            data = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(home, ".local", "share");
+            data = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : Path.of(home, ".local", "share");
         }
         return data.resolve("elastic").resolve("docs-builder").resolve("codex-link-index");
     }

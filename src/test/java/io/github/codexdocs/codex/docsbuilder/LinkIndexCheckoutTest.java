@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.codexdocs.codex.RecordingLog;
+import io.github.codexdocs.codex.testworld.docsbuilder.DocsBuilderStandIn;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
@@ -50,10 +52,28 @@ class LinkIndexCheckoutTest {
         assertEquals(Path.of("/data/elastic/docs-builder/codex-link-index"), LinkIndexCheckout.folder(env, "Linux"));
         assertEquals(Path.of("/home/u/.local/share/elastic/docs-builder/codex-link-index"),
                 LinkIndexCheckout.folder(Map.of("HOME", "/home/u"), "Linux"));
+        assertEquals(Path.of("/home/u/.local/share/elastic/docs-builder/codex-link-index"),
+                LinkIndexCheckout.folder(Map.of("HOME", "/home/u", "XDG_DATA_HOME", "data"), "Linux"),
+                "a relative XDG_DATA_HOME is ignored, as .NET does");
         assertEquals(Path.of("/home/u/Library/Application Support/elastic/docs-builder/codex-link-index"),
                 LinkIndexCheckout.folder(env, "Mac OS X"));
         assertEquals(Path.of("C:\\Users\\u\\AppData\\Local", "elastic", "docs-builder", "codex-link-index"),
                 LinkIndexCheckout.folder(env, "Windows 11"));
+    }
+
+    @Test
+    void theFolderIsTheOneTheDocsBuilderStandInUses() {
+        for (Map<String, String> env : List.of(Map.of("HOME", "/home/u"), Map.of("HOME", "/home/u", "XDG_DATA_HOME",
+                "/data"), Map.of("HOME", "/home/u", "XDG_DATA_HOME", "data"), Map.of("HOME", "/home/u",
+                "XDG_DATA_HOME", " "), Map.of("LOCALAPPDATA", "C:\\Users\\u\\AppData\\Local"))) {
+            for (String os : List.of("Linux", "Mac OS X", "FreeBSD", "Windows 11")) {
+                if (os.startsWith("Windows") != env.containsKey("LOCALAPPDATA")) {
+                    continue;
+                }
+                assertEquals(DocsBuilderStandIn.linkIndexFolder(env, os), LinkIndexCheckout.folder(env, os),
+                        os + " " + env);
+            }
+        }
     }
 
     @Test
