@@ -39,9 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * production.
  *
  * <p>Authentication, like GitHub for a private repository: every request needs HTTP Basic credentials (the
- * scheme name in any case, so {@code AUTHORIZATION: basic ...} from an extraheader counts) whose password is a
- * token that {@link GitHubTokenRegistry#isValid} accepts; the user name may be anything (docs-builder uses
- * {@code oauth2}, an extraheader typically {@code x-access-token}) and is recorded. Anything else gets
+ * scheme name in any case, so {@code AUTHORIZATION: basic ...} from an extraheader counts) whose user name is one
+ * of {@link #USERS} ({@code oauth2}, docs-builder's URL form, or {@code x-access-token}, the plugin's extraheader
+ * like actions/checkout's) and whose password is a token that {@link GitHubTokenRegistry#isValid} accepts; the
+ * user name is recorded. Anything else gets
  * {@code 401} with {@code WWW-Authenticate: Basic realm="GitHub"}. With credentials in the URL, git (libcurl)
  * first sends every request without them and only answers the challenge, so even a successful fetch leaves one
  * rejected, credential-less request per connection; an extraheader is sent with every request.
@@ -77,6 +78,9 @@ public final class GitSmartHttpServer implements AutoCloseable {
     /** The body of the 401 reply, GitHub's wording. */
     static final String UNAUTHORIZED_MESSAGE =
             "Invalid username or token. Password authentication is not supported for Git operations.\n";
+
+    /** The Basic user names accepted with a valid token. */
+    static final List<String> USERS = List.of("oauth2", "x-access-token");
 
     /** Where the proxy lets git tunnel to. */
     static final String GITHUB = "github.com:443";
@@ -219,7 +223,10 @@ public final class GitSmartHttpServer implements AutoCloseable {
         return authenticated.get();
     }
 
-    /** Why each rejected request was rejected ({@code no credentials}, {@code invalid token for user 'oauth2'}...). */
+    /**
+     * Why each rejected request was rejected ({@code no credentials}, {@code unknown user 'someone'},
+     * {@code invalid token for user 'oauth2'}...).
+     */
     public List<String> rejectedReasons() {
         synchronized (rejectedReasons) {
             return new ArrayList<>(rejectedReasons);
@@ -401,6 +408,10 @@ public final class GitSmartHttpServer implements AutoCloseable {
         String user = colon < 0 ? decoded : decoded.substring(0, colon);
         String password = colon < 0 ? "" : decoded.substring(colon + 1);
         usersSeen.add(user);
+        if (!USERS.contains(user)) {
+            rejectedReasons.add("unknown user '" + user + "'");
+            return null;
+        }
         if (!tokens.isValid(password)) {
             rejectedReasons.add("invalid token for user '" + user + "'");
             return null;

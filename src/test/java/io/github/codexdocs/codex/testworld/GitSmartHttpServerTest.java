@@ -359,6 +359,33 @@ class GitSmartHttpServerTest {
                 .allMatch(e -> e.contains("elastic/nope.git")), server.backendErrors()::toString);
     }
 
+    @Test
+    void onlyDocsBuildersAndThePluginsUserNamesAreAccepted() throws Exception {
+        String token = tokens.mint(Duration.ofHours(1));
+        HttpClient client = HttpClient.newBuilder().sslContext(server.clientSslContext()).build();
+        for (String user : List.of("oauth2", "x-access-token", "someone", "")) {
+            HttpResponse<String> refs = client.send(HttpRequest.newBuilder(
+                    URI.create(server.baseUrl() + REPO_PATH + "/info/refs?service=git-upload-pack"))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + token)
+                            .getBytes(StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+            boolean accepted = GitSmartHttpServer.USERS.contains(user);
+            assertEquals(accepted ? 200 : 401, refs.statusCode(), user);
+            if (!accepted) {
+                assertEquals(GitSmartHttpServer.UNAUTHORIZED_MESSAGE, refs.body());
+                assertEquals("Basic realm=\"GitHub\"", refs.headers().firstValue("WWW-Authenticate").orElse(null));
+            }
+        }
+        assertEquals(List.of("oauth2", "x-access-token"), GitSmartHttpServer.USERS);
+        assertEquals(List.of("unknown user 'someone'", "unknown user ''"), server.rejectedReasons());
+        assertEquals(2, server.authenticatedRequestCount());
+
+        Git r = fetchFailing("https://someone:" + token + "@github.com/" + REPO_PATH, Map.of());
+        assertTrue(r.output.contains("fatal: Authentication failed for 'https://github.com/" + REPO_PATH + "/'"),
+                r.output);
+        assertFalse(r.output.contains(token), r.output);
+        assertEquals(2, server.authenticatedRequestCount());
+    }
+
     // ----------------------------------------------------------------------------------------- support
 
     private static String pkt(String s) {
