@@ -12,9 +12,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -158,18 +163,70 @@ class LinkIndexIT {
     }
 
     @Test
-    void aTimeoutStopsDocsBuildersGitToo() throws IOException {
-        Instant started = Instant.now();
+    void aTimeoutStopsDocsBuildersGitToo() throws Exception {
         git.hangRequests(true);
-        Scenario.Build build = world.job(scenario("link-index-with-token")).property("codex.timeout", "8")
-                .run("codex:build").failed()
+        Scenario scenario = world.job(scenario("link-index-with-token")).property("codex.timeout", "8");
+        CompletableFuture<Scenario.Build> running = CompletableFuture.supplyAsync(() -> scenario.run("codex:build"));
+        List<ProcessHandle> gitProcesses = gitProcessesWhileTheFetchHangs(scenario, () -> !running.isDone());
+        Scenario.Build build = running.get(120, TimeUnit.SECONDS).failed()
                 .logContains("docs-builder did not finish within 8 seconds and was stopped together with its child");
-        List<ProcessHandle> left = ProcessHandle.allProcesses()
-                .filter(p -> p.info().startInstant().map(s -> s.isAfter(started)).orElse(false))
-                .filter(p -> p.info().command().map(c -> c.endsWith("/git") || c.contains("git-remote-http"))
-                        .orElse(false))
-                .toList();
-        assertTrue(left.isEmpty(), "git processes survived: " + left.stream().map(p -> p.info().toString()).toList());
+        assertAllDead(gitProcesses);
         assertNoSecretLeft(build);
+    }
+
+    /**
+     * Once the git host holds a request of the fetch docs-builder started (while {@code mavenRunning}): the git
+     * processes the stand-in recorded in {@code record.json.git-pids} that are still running, which must be that
+     * {@code git fetch} alone, with their descendants ({@code git remote-https} and {@code git-remote-http}).
+     */
+    private List<ProcessHandle> gitProcessesWhileTheFetchHangs(Scenario scenario, BooleanSupplier mavenRunning)
+            throws Exception {
+        Path gitPids = scenario.directory().resolve("record.json.git-pids");
+        for (int i = 0; i < 600 && mavenRunning.getAsBoolean()
+                && !(git.hungRequestCount() > 0 && Files.exists(gitPids) && Files.readString(gitPids).contains(" fetch\n"));
+                i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(git.hungRequestCount() > 0, () -> "no request of docs-builder's git reached the git host:\n"
+                + buildLog(scenario));
+        List<ProcessHandle> processes = new ArrayList<>();
+        List<String> running = new ArrayList<>();
+        for (String line : Files.readAllLines(gitPids)) {
+            String[] pidAndCommand = line.split(" ", 2);
+            ProcessHandle.of(Long.parseLong(pidAndCommand[0])).filter(ProcessHandle::isAlive).ifPresent(process -> {
+                running.add(pidAndCommand[1]);
+                processes.add(process);
+                process.descendants().forEach(processes::add);
+            });
+        }
+        assertEquals(List.of("fetch"), running, "the git processes of docs-builder running while the host hangs");
+        assertTrue(processes.size() > 1, () -> "git fetch has no helper processes: " + describe(processes));
+        return processes;
+    }
+
+    private static String buildLog(Scenario scenario) {
+        try {
+            return Files.readString(scenario.directory().resolve("build.log"));
+        } catch (IOException e) {
+            return "(no build.log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Each process has ended, or ends within a few seconds (a process killed forcibly may take a moment). */
+    private static void assertAllDead(List<ProcessHandle> processes) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (ProcessHandle process : processes) {
+            try {
+                process.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException stillRunning) {
+                // reported below
+            }
+        }
+        List<ProcessHandle> survivors = processes.stream().filter(ProcessHandle::isAlive).toList();
+        assertTrue(survivors.isEmpty(), () -> "processes survived: " + describe(survivors));
+    }
+
+    private static String describe(List<ProcessHandle> processes) {
+        return processes.stream().map(p -> p.pid() + " " + p.info().command().orElse("?")).toList().toString();
     }
 }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -38,7 +39,9 @@ import java.util.stream.Stream;
  *
  * <p>Test steering through environment variables (all optional):
  * <ul>
- *   <li>{@code STANDIN_RECORD=<file>}: at start, write a JSON record of the invocation (overwritten).</li>
+ *   <li>{@code STANDIN_RECORD=<file>}: at start, write a JSON record of the invocation (overwritten); and as
+ *       each {@code git} process starts, append its pid and git command ({@code 4711 fetch}) as a line to
+ *       {@code <file>.git-pids}, which each run starts afresh.</li>
  *   <li>{@code STANDIN_EXIT=<code>}: force this exit code at the end (after all normal output).</li>
  *   <li>{@code STANDIN_LINES=<lines>}: raw lines printed first (separated by real newlines or the two
  *       characters {@code \n}); a line starting with {@code stderr:} goes to stderr without that prefix.</li>
@@ -121,6 +124,7 @@ public final class DocsBuilderStandIn {
         String record = env.get("STANDIN_RECORD");
         if (!blank(record)) {
             writeRecord(Path.of(record), args);
+            Files.deleteIfExists(gitPids(record));
         }
         printSteeredLines();
 
@@ -531,6 +535,7 @@ public final class DocsBuilderStandIn {
             line("info ", "\u001b[32m", "git", "could not start git: " + redact(e.getMessage()));
             return 127;
         }
+        recordGitPid(process, args[0]);
         try (BufferedReader r = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String l;
@@ -543,6 +548,19 @@ public final class DocsBuilderStandIn {
             }
         }
         return process.waitFor();
+    }
+
+    private static Path gitPids(String record) {
+        return Path.of(record + ".git-pids");
+    }
+
+    /** Appends the git process to {@code <record>.git-pids}; unbuffered, so that it is there if the stand-in is killed. */
+    private void recordGitPid(Process process, String gitCommand) throws IOException {
+        String record = env.get("STANDIN_RECORD");
+        if (!blank(record)) {
+            Files.writeString(gitPids(record), process.pid() + " " + gitCommand + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
     }
 
     private static java.io.File nullDevice() {

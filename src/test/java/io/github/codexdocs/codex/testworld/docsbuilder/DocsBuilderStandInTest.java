@@ -228,6 +228,8 @@ class DocsBuilderStandInTest {
         Map<String, String> env = new LinkedHashMap<>(LinkIndexRepo.insteadOf(bare, LinkIndexRepo.tokenUrl("tok123")));
         env.put("GITHUB_ACTIONS", "true");
         env.put("GITHUB_TOKEN", "tok123");
+        Path record = tmp.resolve("record.json");
+        env.put("STANDIN_RECORD", record.toString());
 
         Result r = run(env);
 
@@ -244,11 +246,28 @@ class DocsBuilderStandInTest {
         assertTrue(Files.readString(indexDir.resolve(".git/config")).contains(LinkIndexRepo.tokenUrl("tok123")));
         assertTrue(Files.isRegularFile(indexDir.resolve("internal/link-index.json")));
 
+        assertEquals(List.of("init", "remote", "fetch", "checkout"), gitCommands(record));
+
         // a second run without GITHUB_ACTIONS would use SSH, but the folder already has a .git, so there is no
         // `git remote add` and the stored token URL is fetched again
         Map<String, String> second = new LinkedHashMap<>(LinkIndexRepo.insteadOf(bare, LinkIndexRepo.tokenUrl("tok123")));
+        second.put("STANDIN_RECORD", record.toString());
         Result again = run(second);
         assertEquals(0, again.exit, again::toString);
+        assertEquals(List.of("init", "fetch", "checkout"), gitCommands(record), "each run records its own git processes");
+    }
+
+    /** The git commands in {@code <record>.git-pids}, each line a pid that is not the stand-in's and a git command. */
+    private static List<String> gitCommands(Path record) throws IOException {
+        List<String> commands = new ArrayList<>();
+        long standIn = ((Number) ((Map<?, ?>) DocsBuilderStandIn.MiniJson.parse(Files.readString(record))).get("pid"))
+                .longValue();
+        for (String line : Files.readAllLines(Path.of(record + ".git-pids"))) {
+            String[] pidAndCommand = line.split(" ", 2);
+            assertTrue(Long.parseLong(pidAndCommand[0]) > 0 && Long.parseLong(pidAndCommand[0]) != standIn, line);
+            commands.add(pidAndCommand[1]);
+        }
+        return commands;
     }
 
     @Test
