@@ -112,8 +112,9 @@ public final class DocsBuild {
         }
         DocsBuilderRunner.Result result;
         try {
+            // Ctrl+C or a cancelled job stops Maven before the finally below: the runner cleans the clone then
             result = new DocsBuilderRunner(log, secrets).run(executable, arguments.toList(), settings.workingDirectory(),
-                    childEnvironment, settings.timeout());
+                    childEnvironment, settings.timeout(), linkIndex::removeStoredCredentials);
         } finally {
             token.release(tokenOutcome);
             linkIndex.removeStoredCredentials();

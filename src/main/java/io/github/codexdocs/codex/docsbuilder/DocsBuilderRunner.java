@@ -56,6 +56,17 @@ public final class DocsBuilderRunner {
      */
     public Result run(Path executable, List<String> arguments, Path workingDirectory, Map<String, String> environment,
                       Duration timeout) {
+        return run(executable, arguments, workingDirectory, environment, timeout, () -> { });
+    }
+
+    /**
+     * @param timeout       how long docs-builder may run; zero or negative for no limit
+     * @param cleanupOnExit what to do, once docs-builder and its child processes have been stopped, when Maven itself
+     *                      is stopped while docs-builder runs (the caller's own cleanup after this method does not run
+     *                      then); it may run at the same time as that cleanup, so it must be thread-safe
+     */
+    public Result run(Path executable, List<String> arguments, Path workingDirectory, Map<String, String> environment,
+                      Duration timeout, Runnable cleanupOnExit) {
         List<String> command = new ArrayList<>();
         command.add(executable.toString());
         command.addAll(arguments);
@@ -79,7 +90,10 @@ public final class DocsBuilderRunner {
             throw new CodexException("Could not start docs-builder " + executable + " (" + e.getMessage()
                     + "); check that it is an executable for this platform.");
         }
-        Thread stopOnExit = new Thread(() -> stopTree(process), "codex-stop-docs-builder");
+        Thread stopOnExit = new Thread(() -> {
+            stopTree(process);
+            cleanupOnExit.run();
+        }, "codex-stop-docs-builder");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
             closeQuietly(process);

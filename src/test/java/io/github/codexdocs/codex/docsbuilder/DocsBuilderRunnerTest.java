@@ -15,7 +15,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 class DocsBuilderRunnerTest {
@@ -141,6 +144,32 @@ class DocsBuilderRunnerTest {
         for (Path file : List.of(pid, grandchild)) {
             Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(Files.readString(file).trim()));
             assertFalse(process.isPresent() && process.get().isAlive(), file + " survived");
+        }
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void whenMavenIsStoppedTheCleanupRunsOnceTheChildTreeIsStopped() throws Exception {
+        Path cleaned = dir.resolve("cleaned");
+        Path grandchild = dir.resolve("grandchild");
+        List<String> command = new ArrayList<>(ScriptedChild.javaCommand());
+        command.addAll(List.of("runner:" + cleaned, "spawn:" + grandchild, "sleep:600000"));
+        Process maven = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("maven.log").toFile()).start();
+        try {
+            for (int i = 0; i < 300 && !(Files.exists(grandchild) && Files.size(grandchild) > 0); i++) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.exists(grandchild) && Files.size(grandchild) > 0, "the child did not start its own child");
+            new ProcessBuilder("kill", "-INT", Long.toString(maven.pid())).start().waitFor(); // Ctrl+C
+            assertTrue(maven.waitFor(30, TimeUnit.SECONDS), "the stopped JVM did not exit");
+            assertTrue(Files.exists(cleaned), "the cleanup did not run:\n" + Files.readString(dir.resolve("maven.log")));
+            assertEquals("alive descendants: 0", Files.readString(cleaned));
+            Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(Files.readString(grandchild).trim()));
+            assertFalse(process.isPresent() && process.get().isAlive(), "the grandchild survived");
+        } finally {
+            maven.descendants().forEach(ProcessHandle::destroyForcibly);
+            maven.destroyForcibly();
         }
     }
 }

@@ -1,7 +1,10 @@
 package io.github.codexdocs.codex.docsbuilder;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,11 +12,13 @@ import java.util.List;
  * A child process for {@link DocsBuilderRunnerTest}, portable across platforms. Its arguments are steps:
  * {@code print:<text>}, {@code sleep:<ms>}, {@code spawn:<pid file>} (starts a long-sleeping copy of itself and
  * writes that child's pid), {@code pid:<file>} (writes its own pid), {@code env:<name>} (prints a variable),
- * {@code lines:<n>}, {@code exit:<code>}.
+ * {@code lines:<n>}, {@code exit:<code>}, and {@code runner:<file>}: plays Maven, running the remaining steps in a
+ * child through a {@link DocsBuilderRunner} whose cleanup on exit writes {@code alive descendants: <n>} to the file.
  */
 public final class ScriptedChild {
     public static void main(String[] args) throws Exception {
-        for (String step : args) {
+        for (int position = 0; position < args.length; position++) {
+            String step = args[position];
             String value = step.substring(step.indexOf(':') + 1);
             switch (step.substring(0, step.indexOf(':'))) {
                 case "print" -> {
@@ -35,8 +40,25 @@ public final class ScriptedChild {
                     }
                 }
                 case "exit" -> System.exit(Integer.parseInt(value));
+                case "runner" -> {
+                    List<String> command = new ArrayList<>(javaCommand());
+                    command.addAll(List.of(args).subList(position + 1, args.length));
+                    new DocsBuilderRunner(new DocsBuilderRunnerTest.RecordingLog()).run(Path.of(command.get(0)),
+                            command.subList(1, command.size()), Path.of("").toAbsolutePath(), System.getenv(),
+                            Duration.ZERO, () -> writeAliveDescendants(Path.of(value)));
+                    return;
+                }
                 default -> throw new IllegalArgumentException(step);
             }
+        }
+    }
+
+    private static void writeAliveDescendants(Path file) {
+        try {
+            Files.writeString(file, "alive descendants: "
+                    + ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

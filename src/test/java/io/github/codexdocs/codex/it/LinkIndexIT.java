@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.codexdocs.codex.testworld.GitSmartHttpServer;
 import io.github.codexdocs.codex.testworld.docsbuilder.DocsBuilderStandIn;
 import io.github.codexdocs.codex.testworld.docsbuilder.LinkIndexRepo;
@@ -172,6 +173,25 @@ class LinkIndexIT {
                 .logContains("docs-builder did not finish within 8 seconds and was stopped together with its child");
         assertAllDead(gitProcesses);
         assertNoSecretLeft(build);
+    }
+
+    @Test
+    void ctrlCDuringTheFetchStopsDocsBuildersGitAndLeavesNoSecret() throws Exception {
+        git.hangRequests(true);
+        Scenario scenario = world.job(scenario("link-index-with-token"));
+        Process maven = scenario.start("codex:build");
+        try {
+            List<ProcessHandle> processes = new ArrayList<>(gitProcessesWhileTheFetchHangs(scenario, maven::isAlive));
+            long docsBuilder = new ObjectMapper().readTree(scenario.directory().resolve("record.json").toFile())
+                    .path("pid").asLong();
+            processes.add(ProcessHandle.of(docsBuilder).orElseThrow(() -> new AssertionError("docs-builder ended")));
+            new ProcessBuilder("kill", "-INT", Long.toString(maven.pid())).start().waitFor(); // Ctrl+C
+            assertTrue(maven.waitFor(60, TimeUnit.SECONDS), "Maven did not stop");
+            assertAllDead(processes);
+            assertNoSecretLeft(scenario.ended(maven));
+        } finally {
+            maven.destroyForcibly();
+        }
     }
 
     /**
