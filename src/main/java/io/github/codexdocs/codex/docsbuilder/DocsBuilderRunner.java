@@ -48,6 +48,9 @@ public final class DocsBuilderRunner {
     public record Result(int exitCode, Optional<BuildSummary> summary, boolean linkIndexFetchFailed) {
     }
 
+    private static final String INTERRUPTED =
+            "The build was interrupted; docs-builder and its child processes were stopped.";
+
     /** What docs-builder prints when the link index fetch fails. */
     static final String LINK_INDEX_FETCH_FAILED = "Failed to fetch link index registry";
 
@@ -90,7 +93,9 @@ public final class DocsBuilderRunner {
             throw new CodexException("Could not start docs-builder " + executable + " (" + e.getMessage()
                     + "); check that it is an executable for this platform.");
         }
+        AtomicBoolean mavenStopping = new AtomicBoolean();
         Thread stopOnExit = new Thread(() -> {
+            mavenStopping.set(true);
             stopTree(process);
             cleanupOnExit.run();
         }, "codex-stop-docs-builder");
@@ -114,11 +119,14 @@ public final class DocsBuilderRunner {
             }
             // Output may still be in the pipe; a grandchild that inherited it must not hold the build forever.
             relay.join(GRACE.toMillis());
+            if (mavenStopping.get()) { // docs-builder's exit code (143 after SIGTERM) says nothing about the docs
+                throw new CodexException(INTERRUPTED);
+            }
             return new Result(process.exitValue(), Optional.ofNullable(summary.get()), linkIndexFailed.get());
         } catch (InterruptedException e) {
             stopTree(process);
             Thread.currentThread().interrupt();
-            throw new CodexException("The build was interrupted; docs-builder and its child processes were stopped.");
+            throw new CodexException(INTERRUPTED);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(stopOnExit);
