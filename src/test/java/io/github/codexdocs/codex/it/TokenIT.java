@@ -121,10 +121,11 @@ class TokenIT {
     }
 
     @Test
-    void withFailOnTokenErrorAJobWithoutPermissionFailsBeforeDocsBuilder() {
+    void withFailOnTokenErrorAJobWithoutPermissionFailsBeforeDocsBuilder() throws IOException {
         Scenario.Build build = world.jobWithoutIdToken(scenario("token-fail-on-error")).run("codex:build").failed()
                 .logContains(NO_PERMISSION_WARNING + " (failOnTokenError is set)")
-                .logLacks("Running ");
+                .logLacks("Running ")
+                .containsNoSecret(world.secrets());
         assertFalse(Files.exists(build.directory().resolve("record.json")));
     }
 
@@ -139,7 +140,8 @@ class TokenIT {
         Scenario.Build warned = world.job(scenario("token-unregistered-role"))
                 .env("GITHUB_WORKFLOW_REF", "elastic/docs-example/.github/workflows/new.yml@refs/heads/main")
                 .run("codex:build").succeeded()
-                .logContains("[WARNING] " + message + " docs-builder runs without a token.");
+                .logContains("[WARNING] " + message + " docs-builder runs without a token.")
+                .containsNoSecret(world.secrets());
         assertTrue(record(warned).path("githubTokenSha256").isNull());
         assertEquals(1, world.vault.requestCount(Endpoint.LOGIN), "a role that cannot exist was retried");
 
@@ -148,7 +150,8 @@ class TokenIT {
                 .property("codex.failOnTokenError", "true")
                 .run("codex:build").failed()
                 .logContains(message + " (failOnTokenError is set)")
-                .logLacks("Running ");
+                .logLacks("Running ")
+                .containsNoSecret(world.secrets());
     }
 
     @Test
@@ -157,7 +160,8 @@ class TokenIT {
         world.vault.enqueueFault(Fault.status(503).on(Endpoint.LOGIN));
         Scenario.Build build = world.job(scenario("token-vault-retry")).run("codex:build").succeeded()
                 .logContains("Obtained a GitHub token from Vault")
-                .logLacks("[WARNING]");
+                .logLacks("[WARNING]")
+                .containsNoSecret(world.secrets());
         assertEquals(3, world.vault.requestCount(Endpoint.LOGIN));
         assertEquals(sha256(onlyToken()), record(build).path("githubTokenSha256").asText());
     }
@@ -363,7 +367,8 @@ class TokenIT {
                 .property("codex.vaultAddress", world.vault.address())
                 .run("codex:build").succeeded()
                 .logContains("[INFO] Not running in GitHub Actions: no GitHub token is fetched, docs-builder reaches"
-                        + " the link index over SSH.");
+                        + " the link index over SSH.")
+                .containsNoSecret(world.secrets());
         assertEquals(0, world.issuer.requestCount() + world.vault.requestCount());
         assertTrue(record(build).path("githubTokenSha256").isNull());
     }
