@@ -43,7 +43,7 @@ public final class ScriptedChild {
                 case "runner" -> {
                     List<String> command = new ArrayList<>(javaCommand());
                     command.addAll(List.of(args).subList(position + 1, args.length));
-                    new DocsBuilderRunner(new DocsBuilderRunnerTest.RecordingLog()).run(Path.of(command.get(0)),
+                    new DocsBuilderRunner(new io.github.codexdocs.codex.RecordingLog()).run(Path.of(command.get(0)),
                             command.subList(1, command.size()), Path.of("").toAbsolutePath(), System.getenv(),
                             Duration.ZERO, () -> writeAliveDescendants(Path.of(value)));
                     return;
