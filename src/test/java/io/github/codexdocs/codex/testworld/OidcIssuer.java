@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,19 @@ public final class OidcIssuer extends LoopbackServer {
     /** The value of {@code ACTIONS_ID_TOKEN_REQUEST_TOKEN}. */
     public String requestToken() {
         return requestToken;
+    }
+
+    /**
+     * The variables GitHub Actions sets for a job with {@code permissions: id-token: write} whose workflow is
+     * {@link #DEFAULT_WORKFLOW_REF}, its OIDC requests going to this issuer; a new map, for the caller to change.
+     */
+    public Map<String, String> jobEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("GITHUB_ACTIONS", "true");
+        env.put("GITHUB_WORKFLOW_REF", DEFAULT_WORKFLOW_REF);
+        env.put("ACTIONS_ID_TOKEN_REQUEST_URL", requestUrl());
+        env.put("ACTIONS_ID_TOKEN_REQUEST_TOKEN", requestToken());
+        return env;
     }
 
     public String issuer() {

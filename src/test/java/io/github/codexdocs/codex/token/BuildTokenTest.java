@@ -15,7 +15,6 @@ import io.github.codexdocs.codex.testworld.GitHubTokenRegistry;
 import io.github.codexdocs.codex.testworld.OidcIssuer;
 import io.github.codexdocs.codex.testworld.VaultEmulator;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -43,21 +42,26 @@ class BuildTokenTest {
     }
 
     private Map<String, String> job() {
-        Map<String, String> env = new HashMap<>();
-        env.put("GITHUB_ACTIONS", "true");
-        env.put("GITHUB_WORKFLOW_REF", OidcIssuer.DEFAULT_WORKFLOW_REF);
-        env.put("ACTIONS_ID_TOKEN_REQUEST_URL", issuer.requestUrl());
-        env.put("ACTIONS_ID_TOKEN_REQUEST_TOKEN", issuer.requestToken());
-        return env;
+        return issuer.jobEnvironment();
+    }
+
+    private static final HttpSettings HTTP = new HttpSettings(List.of(), Duration.ofSeconds(2), Duration.ofSeconds(2),
+            null);
+
+    private TokenSettings settings(String authMount) {
+        return new TokenSettings(vault.address(), null, null, "vault", authMount, "github/token/{role}", null,
+                Duration.ofSeconds(2));
+    }
+
+    private BuildToken step(BuildLog to, Map<String, String> env, String authMount, boolean failOnTokenError,
+                            boolean skipTokenRevoke, SessionToken session) {
+        return new BuildToken(to, new GitHubActions(env), settings(authMount), HTTP,
+                new BuildToken.Policy(failOnTokenError, skipTokenRevoke, github.url()), session);
     }
 
     private BuildToken step(Map<String, String> env, boolean failOnTokenError, boolean skipTokenRevoke,
                             SessionToken session) {
-        TokenSettings settings = new TokenSettings(vault.address(), null, null, "vault", "github-oidc",
-                "github/token/{role}", null, Duration.ofSeconds(2));
-        HttpSettings http = new HttpSettings(List.of(), Duration.ofSeconds(2), Duration.ofSeconds(2), null);
-        return new BuildToken(log, new GitHubActions(env), settings, http,
-                new BuildToken.Policy(failOnTokenError, skipTokenRevoke, github.url()), session);
+        return step(log, env, "github-oidc", failOnTokenError, skipTokenRevoke, session);
     }
 
     @Test
@@ -142,12 +146,7 @@ class BuildTokenTest {
 
     @Test
     void aVaultSettingThatMakesNoUrlIsATokenFailureNotACrash() {
-        TokenSettings settings = new TokenSettings(vault.address(), null, null, "vault", "github oidc",
-                "github/token/{role}", null, Duration.ofSeconds(2));
-        HttpSettings http = new HttpSettings(List.of(), Duration.ofSeconds(2), Duration.ofSeconds(2), null);
-        BuildToken step = new BuildToken(log, new GitHubActions(job()), settings, http,
-                new BuildToken.Policy(false, true, github.url()), new SessionToken(1));
-        TokenOutcome outcome = step.obtain();
+        TokenOutcome outcome = step(log, job(), "github oidc", false, true, new SessionToken(1)).obtain();
         assertTrue(outcome.token().isEmpty());
         assertEquals(List.of("No GitHub token: reading the Vault settings failed: the Vault settings or"
                 + " ACTIONS_ID_TOKEN_REQUEST_URL do not make a valid URL; check <vaultAddress>, <vaultAuthMount>,"
@@ -185,11 +184,7 @@ class BuildTokenTest {
             }
         };
         SessionToken session = new SessionToken(2);
-        TokenSettings settings = new TokenSettings(vault.address(), null, null, "vault", "github-oidc",
-                "github/token/{role}", null, Duration.ofSeconds(2));
-        HttpSettings http = new HttpSettings(List.of(), Duration.ofSeconds(2), Duration.ofSeconds(2), null);
-        Runnable module = () -> new BuildToken(slowToMask, new GitHubActions(job()), settings, http,
-                new BuildToken.Policy(false, true, github.url()), session).obtain();
+        Runnable module = () -> step(slowToMask, job(), "github-oidc", false, true, session).obtain();
         vault.enqueueFault(VaultEmulator.Fault.delay(Duration.ofMillis(300)));
         Thread first = new Thread(module);
         first.start();

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -36,12 +35,7 @@ class TokenCheckupTest {
     }
 
     private Map<String, String> job() {
-        Map<String, String> env = new HashMap<>();
-        env.put("GITHUB_ACTIONS", "true");
-        env.put("GITHUB_WORKFLOW_REF", OidcIssuer.DEFAULT_WORKFLOW_REF);
-        env.put("ACTIONS_ID_TOKEN_REQUEST_URL", issuer.requestUrl());
-        env.put("ACTIONS_ID_TOKEN_REQUEST_TOKEN", issuer.requestToken());
-        return env;
+        return issuer.jobEnvironment();
     }
 
     private List<Finding> checkup(Map<String, String> env, String address) throws IOException {

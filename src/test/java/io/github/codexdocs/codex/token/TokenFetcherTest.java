@@ -24,7 +24,6 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -62,12 +61,7 @@ class TokenFetcherTest {
     }
 
     private Map<String, String> job() {
-        Map<String, String> env = new HashMap<>();
-        env.put("GITHUB_ACTIONS", "true");
-        env.put("GITHUB_WORKFLOW_REF", OidcIssuer.DEFAULT_WORKFLOW_REF);
-        env.put("ACTIONS_ID_TOKEN_REQUEST_URL", issuer.requestUrl());
-        env.put("ACTIONS_ID_TOKEN_REQUEST_TOKEN", issuer.requestToken());
-        return env;
+        return issuer.jobEnvironment();
     }
 
     private TokenSettings settings(String address, String role, Duration budget) {
