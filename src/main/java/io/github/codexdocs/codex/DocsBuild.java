@@ -84,7 +84,7 @@ public final class DocsBuild {
         Path executable = docsBuilder.executable();
         DocsBuilderArguments arguments = new DocsBuilderArguments(settings.docsPath(), settings.outputDirectory(),
                 pathPrefix, settings.strict(), settings.exporters(), settings.arguments());
-        report.row("docs-builder", describe(docsBuilder));
+        report.row("docs-builder", docsBuilder.describe());
 
         LinkIndexCheckout linkIndex = new LinkIndexCheckout(LinkIndexCheckout.folder(childEnvironment, osName),
                 Map.copyOf(childEnvironment), log);
@@ -155,13 +155,6 @@ public final class DocsBuild {
                 ? installer.install()
                 : new DocsBuilderInstaller.Installation(null,
                         ExecutableLocator.forOs(environment, osName).locate(executable, baseDirectory));
-    }
-
-    /** The version and path of docs-builder, for people; a configured executable's version is not known. */
-    public static String describe(DocsBuilderInstaller.Installation docsBuilder) {
-        return docsBuilder.version() == null
-                ? docsBuilder.executable() + " (configured <executable>)"
-                : docsBuilder.version() + " at " + docsBuilder.executable();
     }
 
     private static void deleteStale(Path file) {

@@ -51,8 +51,8 @@ public class DoctorMojo extends AbstractCodexMojo {
             checkToken(findings, log, environment, proxies);
             Path base = Path.of(session.getExecutionRootDirectory());
             String osName = System.getProperty("os.name", "");
-            check(findings, "docs-builder", () -> DocsBuild.describe(DocsBuild.resolveExecutable(executable, base,
-                    environment, osName, installer(log, proxies))));
+            check(findings, "docs-builder", () -> DocsBuild.resolveExecutable(executable, base, environment, osName,
+                    installer(log, proxies)).describe());
             check(findings, "git", () -> ExecutableLocator.forOs(environment, osName)
                     .onPath("git").map(Path::toString).orElseThrow(() -> new CodexException("git was not found on"
                             + " PATH; install git: docs-builder runs it to fetch the codex link index.")));

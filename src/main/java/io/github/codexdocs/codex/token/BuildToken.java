@@ -116,8 +116,6 @@ public final class BuildToken {
             }
         } catch (TokenFailure failure) {
             return TokenOutcome.failed(failure, role);
-        } catch (IllegalArgumentException notAUrl) {
-            return TokenOutcome.failed(TokenFailure.invalidUrl(), role);
         } catch (CodexException unreadableCertificates) {
             return TokenOutcome.failed(TokenFailure.permanent(TokenFailure.Step.CONFIGURATION, "the certificates in "
                     + http.extraTrustedCertificates() + " could not be read", "point <vaultCaCertificate>"

@@ -6,6 +6,7 @@ import io.github.codexdocs.codex.http.ConnectionFailures;
 import io.github.codexdocs.codex.http.HttpClients;
 import io.github.codexdocs.codex.token.TokenFailure.Step;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,15 @@ final class JsonExchange {
         @Override
         public String toString() {
             return "Reply[status=" + status + ", retryAfterSeconds=" + retryAfterSeconds + "]";
+        }
+    }
+
+    /** The URI of a request; a setting that makes it invalid is a token failure, not a crash. */
+    static URI uri(String url) throws TokenFailure {
+        try {
+            return URI.create(url);
+        } catch (IllegalArgumentException notAUrl) {
+            throw TokenFailure.invalidUrl();
         }
     }
 

@@ -23,8 +23,8 @@ final class OidcTokenClient {
                 "ACTIONS_ID_TOKEN_REQUEST_URL is not set, so this job may not request an OIDC token", PERMISSION));
         String bearer = actions.idTokenRequestToken().orElseThrow(() -> TokenFailure.permanent(Step.OIDC,
                 "ACTIONS_ID_TOKEN_REQUEST_TOKEN is not set, so this job may not request an OIDC token", PERMISSION));
-        HttpGet request = new HttpGet(url + (url.contains("?") ? "&" : "?") + "audience="
-                + URLEncoder.encode(audience, StandardCharsets.UTF_8));
+        HttpGet request = new HttpGet(JsonExchange.uri(url + (url.contains("?") ? "&" : "?") + "audience="
+                + URLEncoder.encode(audience, StandardCharsets.UTF_8)));
         request.setHeader("Authorization", "Bearer " + bearer);
         request.setHeader("Accept", "application/json");
         JsonExchange.Reply reply = JsonExchange.execute(http, request, Step.OIDC, "The GitHub Actions OIDC endpoint",

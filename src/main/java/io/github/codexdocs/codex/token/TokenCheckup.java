@@ -71,8 +71,7 @@ public final class TokenCheckup {
             GitHubToken token = vault.readToken(settings.secretPathFor(role), clientToken);
             report.accept(new Finding(remaining.remove(0), Status.OK, describe(token, settings.secretPathFor(role))));
             return Optional.of(token);
-        } catch (TokenFailure | IllegalArgumentException e) {
-            TokenFailure failure = e instanceof TokenFailure f ? f : TokenFailure.invalidUrl();
+        } catch (TokenFailure failure) {
             report.accept(new Finding(remaining.remove(0), Status.FAILED, failure.reason() + "; fix: " + failure.fix()));
             remaining.forEach(check -> report.accept(new Finding(check, Status.SKIPPED, "not checked")));
             return Optional.empty();

@@ -43,7 +43,7 @@ public final class TokenFailure extends Exception {
         return new TokenFailure(step, cause, fix, RetryHint.NEVER);
     }
 
-    /** A request URL that the settings make invalid (the HTTP client rejects it with an IllegalArgumentException). */
+    /** A request URL that the settings make invalid (spaces in a role or path, say). */
     static TokenFailure invalidUrl() {
         return permanent(Step.CONFIGURATION, "the Vault settings or ACTIONS_ID_TOKEN_REQUEST_URL do not make a valid URL",
                 "check <vaultAddress>, <vaultAuthMount>, <vaultSecretPath> and <vaultRole> for spaces or other"

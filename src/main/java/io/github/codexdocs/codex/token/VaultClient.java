@@ -116,8 +116,9 @@ final class VaultClient {
                 "check that <vaultAddress> (codex.vaultAddress) points at Vault itself, not at a proxy or login page");
     }
 
-    private String url(String path) {
+    private URI url(String path) throws TokenFailure {
         String base = address.toString();
-        return (base.endsWith("/") ? base : base + "/") + "v1/" + (path.startsWith("/") ? path.substring(1) : path);
+        return JsonExchange.uri((base.endsWith("/") ? base : base + "/") + "v1/"
+                + (path.startsWith("/") ? path.substring(1) : path));
     }
 }

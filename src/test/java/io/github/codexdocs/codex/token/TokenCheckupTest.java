@@ -39,8 +39,12 @@ class TokenCheckupTest {
     }
 
     private List<Finding> checkup(Map<String, String> env, String address) throws IOException {
+        return checkup(env, address, "github-oidc");
+    }
+
+    private List<Finding> checkup(Map<String, String> env, String address, String authMount) throws IOException {
         List<Finding> findings = new ArrayList<>();
-        TokenSettings settings = new TokenSettings(address, null, null, "vault", "github-oidc",
+        TokenSettings settings = new TokenSettings(address, null, null, "vault", authMount,
                 "github/token/{role}", null, Duration.ofSeconds(5));
         try (CloseableHttpClient http = HttpClients.create(new HttpSettings(List.of(), Duration.ofSeconds(2),
                 Duration.ofSeconds(2), null))) {
@@ -74,6 +78,17 @@ class TokenCheckupTest {
         assertTrue(token.startsWith("[OK] GitHub token: readable at github/token/" + ROLE
                 + "; lease_id present (leased to this job); expires at 20"), token);
         assertTrue(token.endsWith("; permissions {contents=read}; repositories codex-link-index"), token);
+    }
+
+    @Test
+    void aSettingThatMakesNoUrlFailsItsCheckWithTheFix() throws IOException {
+        vault.registerRole(ROLE, OidcIssuer.DEFAULT_WORKFLOW_REF);
+        List<Finding> findings = checkup(job(), vault.address(), "github oidc");
+        assertEquals(List.of(Status.OK, Status.OK, Status.OK, Status.OK, Status.FAILED, Status.SKIPPED),
+                statuses(findings));
+        assertEquals("[FAILED] Vault login: the Vault settings or ACTIONS_ID_TOKEN_REQUEST_URL do not make a valid URL;"
+                + " fix: check <vaultAddress>, <vaultAuthMount>, <vaultSecretPath> and <vaultRole> for spaces or other"
+                + " characters a URL cannot hold", findings.get(4).toString());
     }
 
     @Test

@@ -54,8 +54,15 @@ public final class DocsBuilderInstaller {
         this.console = console;
     }
 
-    /** An installed docs-builder release: the concrete version ({@code latest} resolved) and its executable. */
+    /**
+     * A docs-builder to run: the concrete version of an installed release ({@code latest} resolved), or null for a
+     * configured executable, whose version is not known; and its executable.
+     */
     public record Installation(String version, Path executable) {
+        /** The version and path, for people. */
+        public String describe() {
+            return version == null ? executable + " (configured <executable>)" : version + " at " + executable;
+        }
     }
 
     /** The configured release, installed first when needed; logs its version and path. */
